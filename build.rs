@@ -1,0 +1,28 @@
+//! Reads the vendored spec, normalizes and fixes it, and generates the bindings into `OUT_DIR`.
+//! All the logic lives in `codegen/`; this file only moves bytes.
+
+use std::{env, fs, path::Path};
+
+const SPEC: &str = "openapi/chat-completions.yaml";
+
+fn main() {
+    println!("cargo:rerun-if-changed={SPEC}");
+    let spec = fs::read_to_string(SPEC).unwrap_or_else(|e| panic!("cannot read {SPEC}: {e}"));
+    let output = match openrouter_codegen::build(&spec) {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("error: cannot generate bindings from {SPEC}:\n{e}");
+            std::process::exit(1);
+        }
+    };
+    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    write_if_changed(&Path::new(&out_dir).join("codegen.rs"), &output.code);
+    write_if_changed(&Path::new(&out_dir).join("openapi.normalized.json"), &output.normalized_json);
+}
+
+/// Leaves the file (and its mtime) alone when nothing changed.
+fn write_if_changed(path: &Path, contents: &str) {
+    if fs::read_to_string(path).ok().as_deref() != Some(contents) {
+        fs::write(path, contents).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    }
+}

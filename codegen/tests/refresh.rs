@@ -1,0 +1,99 @@
+//! The refresh command on a modified copy of the page: the new spec still generates, and the diff
+//! of the generated code shows exactly the upstream changes.
+
+use std::path::PathBuf;
+
+const VENDORED: &str = include_str!("../../openapi/chat-completions.yaml");
+
+/// The vendored spec wrapped back into the docs page's markdown form.
+fn page(spec: &str) -> String {
+    format!(
+        "---\ntitle: Create a chat completion\nurl: https://example.test/page.mdx\nfetched_at: 2026-01-01\n---\n\n# Create\n\n```yaml\n{spec}```\n\n```python\nprint()\n```\n"
+    )
+}
+
+fn replace_once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "the modification anchor `{from}` must be unique");
+    text.replacen(from, to, 1)
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("openrouter-refresh-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn refresh_of_a_modified_page_shows_exactly_the_changes() {
+    // Upstream adds a provider name (in the page's odd enum form), an optional request field and
+    // a response field.
+    let modified = replace_once(
+        VENDORED,
+        "        - value: FakeProvider\n",
+        "        - value: FakeProvider\n        - value: NewProvider\n",
+    );
+    let modified = replace_once(
+        &modified,
+        "        modalities:\n          type: array\n",
+        "        new_request_field:\n          type: boolean\n        modalities:\n          type: array\n",
+    );
+    let modified = replace_once(
+        &modified,
+        "        system_fingerprint:\n          type:\n            - string\n            - 'null'\n        usage:\n          $ref: '#/components/schemas/ChatGenerationTokenUsage'\n",
+        "        system_fingerprint:\n          type:\n            - string\n            - 'null'\n        new_response_field:\n          type: string\n        usage:\n          $ref: '#/components/schemas/ChatGenerationTokenUsage'\n",
+    );
+
+    let dir = temp_dir("modified");
+    let sha = openrouter_codegen::refresh::refresh(&page(&modified), "page.md", "2026-11-24", &dir).unwrap();
+    let vendored = std::fs::read_to_string(dir.join("chat-completions.yaml")).unwrap();
+    assert_eq!(vendored, modified, "the YAML block is vendored byte for byte");
+    let source = std::fs::read_to_string(dir.join("SOURCE.md")).unwrap();
+    assert!(
+        source.contains(&sha) && source.contains("https://example.test/page.mdx") && source.contains("2026-01-01"),
+        "{source}"
+    );
+
+    let before = openrouter_codegen::build(VENDORED).unwrap();
+    let after = openrouter_codegen::build(&vendored).unwrap();
+    let diff = similar::TextDiff::from_lines(&before.code, &after.code);
+    let mut added = Vec::new();
+    let mut removed = Vec::new();
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Insert => added.push(change.value().trim().to_owned()),
+            similar::ChangeTag::Delete => removed.push(change.value().trim().to_owned()),
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    println!("{}", diff.unified_diff().context_radius(2));
+
+    // Only the header (it carries the spec's sha256) goes away.
+    assert_eq!(removed.len(), 1, "{removed:#?}");
+    assert!(removed[0].starts_with("// @generated"));
+    let expected = [
+        "NewProvider,",
+        "Self::NewProvider => f.write_str(\"NewProvider\"),",
+        "\"NewProvider\" => Ok(Self::NewProvider),",
+        "pub new_request_field: ::std::option::Option<bool>,",
+        "pub new_response_field: ::std::option::Option<::std::string::String>,",
+    ];
+    for line in expected {
+        assert!(added.iter().any(|a| a == line), "missing `{line}` in the diff: {added:#?}");
+    }
+    let explained = |line: &String| {
+        line.starts_with("// @generated")
+            || line.starts_with("#[serde(")
+            || ["NewProvider", "new_request_field", "new_response_field"].iter().any(|n| line.contains(n))
+    };
+    let unexplained: Vec<&String> = added.iter().filter(|l| !explained(l)).collect();
+    assert!(unexplained.is_empty(), "the diff has changes nobody made upstream: {unexplained:#?}");
+}
+
+#[test]
+fn refresh_refuses_a_page_that_does_not_generate() {
+    let broken = replace_once(VENDORED, "    Schema0:\n", "    SchemaRenamedUpstream:\n");
+    let dir = temp_dir("broken");
+    let err = openrouter_codegen::refresh::refresh(&page(&broken), "page.md", "2026-11-24", &dir).unwrap_err();
+    assert!(err.0.contains("`Schema0`") && err.0.contains("nothing was written"), "{err}");
+    assert!(!dir.join("chat-completions.yaml").exists());
+}

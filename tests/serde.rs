@@ -1,0 +1,209 @@
+//! Realistic payloads through the generated types, compared by value.
+
+use openrouter_bindings::types::*;
+use serde_json::{Value, json};
+
+/// `null` and an absent field mean the same on this API; the types write neither for `None`.
+fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}
+
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: &Value) -> (T, Value) {
+    let typed: T = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{e}: {value}"));
+    let back = serde_json::to_value(&typed).unwrap();
+    assert_eq!(without_nulls(&back), without_nulls(value), "the round trip changed the value");
+    (typed, back)
+}
+
+#[test]
+fn a_full_request_round_trips_unchanged() {
+    let request = json!({
+        "model": "openai/gpt-4o",
+        "models": ["anthropic/claude-sonnet-4", "google/gemini-2.5-pro"],
+        "messages": [
+            {"role": "system", "content": "Be brief."},
+            {"role": "developer", "content": [{"type": "text", "text": "Use metric units.", "cache_control": {"type": "ephemeral", "ttl": "1h"}}]},
+            {"role": "user", "content": [
+                {"type": "text", "text": "What is in this picture?"},
+                {"type": "image_url", "image_url": {"url": "https://example.test/cat.png", "detail": "high"}},
+                {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}},
+                {"type": "video_url", "video_url": {"url": "https://example.test/v.mp4"}}
+            ], "name": "ann"},
+            {"role": "assistant", "content": null, "tool_calls": [
+                {"id": "call_1", "type": "function", "function": {"name": "weather", "arguments": "{\"city\":\"Paris\"}"}}
+            ], "reasoning_details": [{"type": "reasoning.encrypted", "data": "abc", "format": "anthropic-claude-v1", "index": 0}]},
+            {"role": "tool", "tool_call_id": "call_1", "content": "18C and sunny"}
+        ],
+        "provider": {
+            "order": ["OpenAI", "my-custom-slug"],
+            "allow_fallbacks": false,
+            "data_collection": "deny",
+            "quantizations": ["fp8", "mxfp4"],
+            "sort": {"by": "throughput", "partition": "none"},
+            "max_price": {"prompt": 1.5, "completion": "2.5"},
+            "preferred_min_throughput": {"p50": 20.0, "p90": 10.0},
+            "preferred_max_latency": 1.5
+        },
+        "plugins": [{"id": "web", "max_results": 3, "engine": "exa"}, {"id": "file-parser", "pdf": {"engine": "cloudflare-ai"}}],
+        "route": "fallback",
+        "reasoning": {"effort": "max", "max_tokens": 2000, "exclude": false},
+        "response_format": {"type": "json_schema", "json_schema": {"name": "answer", "strict": true, "schema": {"type": "object"}}},
+        "tools": [{"type": "function", "function": {"name": "weather", "description": "Weather now", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}],
+        "tool_choice": {"type": "function", "function": {"name": "weather"}},
+        "stop": ["\n\n", "END"],
+        "seed": 7,
+        "temperature": 0.2,
+        "max_tokens": 512,
+        "top_logprobs": 2,
+        "logprobs": true,
+        "user": "user-1",
+        "session_id": "s-1",
+        "metadata": {"k": "v"},
+        "trace": {"trace_id": "t-1"},
+        "modalities": ["text", "image"],
+        "stream": false
+    });
+    let (typed, back): (ChatRequest, _) = round_trip(&request);
+    assert!(back.get("top_p").is_none(), "no default is sent for a field the caller did not set");
+    assert_eq!(typed.max_tokens, Some(512));
+    assert!(matches!(typed.tool_choice, Some(ToolChoice::NamedToolChoice(_))));
+    let provider = typed.provider.unwrap();
+    assert_eq!(provider.data_collection, Some(DataCollection::Deny));
+    assert_eq!(
+        provider.order.unwrap(),
+        [ProviderNameOrSlug::ProviderName(ProviderName::OpenAi), ProviderNameOrSlug::String("my-custom-slug".into())]
+    );
+}
+
+#[test]
+fn tool_choice_modes_and_stop_forms() {
+    for mode in ["none", "auto", "required"] {
+        let (choice, back): (ToolChoice, _) = round_trip(&json!(mode));
+        assert!(matches!(choice, ToolChoice::Mode(_)));
+        assert_eq!(back, json!(mode));
+    }
+    let (stop, _): (Stop, _) = round_trip(&json!("END"));
+    assert_eq!(stop, Stop::String("END".into()));
+}
+
+#[test]
+fn a_request_with_an_unknown_closed_value_is_refused() {
+    // Request-side enums stay strict where the spec is closed.
+    let bad = json!({"messages": [{"role": "user", "content": "hi"}], "route": "cheapest"});
+    assert!(serde_json::from_value::<ChatRequest>(bad).is_err());
+}
+
+fn response() -> Value {
+    json!({
+        "id": "gen-1732000000-abc",
+        "object": "chat.completion",
+        "created": 1732000000,
+        "model": "anthropic/claude-sonnet-4",
+        "provider": "Anthropic",
+        "system_fingerprint": null,
+        "choices": [{
+            "index": 0,
+            "finish_reason": "stop",
+            "native_finish_reason": "end_turn",
+            "logprobs": null,
+            "message": {
+                "role": "assistant",
+                "content": "Paris.",
+                "refusal": null,
+                "reasoning": "The user asks for a capital.",
+                "reasoning_details": [
+                    {"type": "reasoning.text", "text": "The user asks", "signature": "sig", "format": "anthropic-claude-v1", "index": 0},
+                    {"type": "reasoning.summary", "summary": "capital", "id": null, "format": null}
+                ],
+                "annotations": [{"type": "url_citation", "url_citation": {"url": "https://example.test", "title": "T", "start_index": 0, "end_index": 6}}]
+            }
+        }],
+        "usage": {
+            "prompt_tokens": 12, "completion_tokens": 3, "total_tokens": 15,
+            "prompt_tokens_details": {"cached_tokens": 8},
+            "completion_tokens_details": {"reasoning_tokens": 2},
+            "cost": 0.00042, "is_byok": false,
+            "cost_details": {"upstream_inference_cost": null}
+        }
+    })
+}
+
+#[test]
+fn a_full_response_round_trips_unchanged() {
+    let response = response();
+    let (typed, _): (ChatResponse, _) = round_trip(&response);
+    assert_eq!(typed.provider.as_deref(), Some("Anthropic"));
+    let choice = &typed.choices[0];
+    assert_eq!(choice.finish_reason, Some(FinishReason::Known(KnownFinishReason::Stop)));
+    assert_eq!(choice.native_finish_reason.as_deref(), Some("end_turn"));
+    let usage = typed.usage.unwrap();
+    assert_eq!((usage.prompt_tokens, usage.completion_tokens, usage.total_tokens), (12, 3, 15));
+    assert_eq!(usage.cost, Some(0.00042));
+    assert_eq!(usage.prompt_tokens_details.unwrap().cached_tokens, Some(8));
+}
+
+#[test]
+fn unknown_fields_values_and_variants_are_kept() {
+    let mut response = response();
+    response["brand_new_top_level"] = json!({"x": 1});
+    response["choices"][0]["finish_reason"] = json!("tool_budget_exhausted");
+    response["choices"][0]["message"]["reasoning_details"] = json!([
+        {"type": "reasoning.text", "text": "a", "format": "quantum-v9"},
+        {"type": "reasoning.hologram", "frames": [1, 2]}
+    ]);
+    response["choices"][0]["message"]["content"] = json!([
+        {"type": "text", "text": "see"},
+        {"type": "smell", "smell": "roses"}
+    ]);
+    let typed: ChatResponse = serde_json::from_value(response).unwrap();
+    let choice = &typed.choices[0];
+    assert_eq!(choice.finish_reason, Some(FinishReason::Unknown("tool_budget_exhausted".into())));
+    let details = &choice.message.reasoning_details;
+    match &details[0] {
+        ReasoningDetail::ReasoningText(text) => {
+            assert_eq!(text.format, Some(ReasoningFormat::Unknown("quantum-v9".into())))
+        }
+        other => panic!("{other:?}"),
+    }
+    match &details[1] {
+        ReasoningDetail::Unknown(raw) => assert_eq!(raw["frames"], json!([1, 2])),
+        other => panic!("{other:?}"),
+    }
+    let Some(Content::Array(parts)) = &choice.message.content else { panic!("{:?}", choice.message.content) };
+    assert!(matches!(&parts[0], ContentPart::TextPart(t) if t.text == "see"));
+    assert!(matches!(&parts[1], ContentPart::Unknown(raw) if raw["smell"] == "roses"));
+}
+
+#[test]
+fn stream_chunks_decode_with_partial_tool_calls_and_string_error_codes() {
+    let chunk = json!({
+        "id": "gen-1", "object": "chat.completion.chunk", "created": 1, "model": "m", "provider": "OpenAI",
+        "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 1, "function": {"arguments": "{\"ci"}}]}, "finish_reason": null}]
+    });
+    let (typed, _): (ChatStreamChunk, _) = round_trip(&chunk);
+    let call = &typed.choices[0].delta.tool_calls[0];
+    assert_eq!((call.index, call.id.as_deref()), (1, None));
+
+    let error = json!({
+        "id": "gen-1", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [],
+        "error": {"code": "server_error", "message": "Provider disconnected"}
+    });
+    let (typed, _): (ChatStreamChunk, _) = round_trip(&error);
+    assert_eq!(typed.error.unwrap().code, Some(ErrorBodyCode::String("server_error".into())));
+}
+
+#[test]
+fn error_envelopes_decode_with_number_or_string_codes_and_metadata() {
+    let body = json!({"error": {"code": 403, "message": "flagged", "metadata": {"reasons": ["violence"], "flagged_input": "..."}}, "user_id": "u"});
+    let (typed, _): (ErrorResponse, _) = round_trip(&body);
+    assert_eq!(typed.error.code, Some(ErrorBodyCode::Number(403)));
+    assert_eq!(typed.error.metadata.unwrap()["reasons"], json!(["violence"]));
+    let (typed, _): (ErrorResponse, _) = round_trip(&json!({"error": {"message": "no code"}}));
+    assert_eq!(typed.error.code, None);
+}

@@ -1,6 +1,15 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod chat;
+mod client;
+mod error;
+mod ext;
 pub mod generated;
+pub mod retry;
 
+pub use chat::ChatRequestBuilder;
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT_VALUE};
+pub use error::{ApiError, Error, Moderation, TransportKind};
 pub use generated::types;
+pub use retry::RetryPolicy;

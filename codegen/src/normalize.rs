@@ -384,6 +384,14 @@ fn error_response_schema() -> Value {
                         "nullable": true,
                         "additionalProperties": {},
                         "description": "Details that depend on the error: moderation reasons, the provider's raw error, ..."
+                    },
+                    "error_type": { "type": "string", "nullable": true, "description": "A canonical error type, e.g. `context_length_exceeded`." },
+                    "http_status": { "type": "integer", "format": "uint16", "nullable": true, "description": "The HTTP status, when `code` is not one." },
+                    "availability": {
+                        "type": "object",
+                        "nullable": true,
+                        "additionalProperties": {},
+                        "description": "Why no model or provider could serve the request (model-availability errors)."
                     }
                 },
                 "required": ["message"]

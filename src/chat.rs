@@ -1,0 +1,330 @@
+//! The chat request builder, over the generated [`ChatRequest`].
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde_json::{Map, Value};
+use tracing::Instrument;
+
+use crate::{
+    Client, Error,
+    error::ApiError,
+    retry::RetryPolicy,
+    types::{
+        AssistantMessage, ChatRequest, ChatResponse, Content, DeveloperMessage, DeveloperMessageRole, ErrorResponse,
+        Message, Modality, Plugin, ProviderPreferences, ReasoningConfig, ReasoningEffort, ResponseFormat, Route, Stop,
+        SystemMessage, SystemMessageRole, TextContent, Tool, ToolChoice, ToolMessage, ToolMessageRole, TraceMetadata,
+        UserMessage, UserMessageRole,
+    },
+};
+
+/// A chat completion request being built. Start with [`Client::chat`].
+///
+/// Message helpers append to `messages`; every other setter sets the field of the generated
+/// [`ChatRequest`] with the same name. [`with`](Self::with) reaches any field directly, and
+/// [`extra`](Self::extra) sends fields the spec does not know yet.
+///
+/// ```no_run
+/// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+/// let response = client
+///     .chat("anthropic/claude-sonnet-4")
+///     .system("Answer in one word.")
+///     .user("Capital of France?")
+///     .temperature(0.0)
+///     .max_tokens(10)
+///     .send()
+///     .await?;
+/// assert_eq!(response.text()?, "Paris");
+/// # Ok(()) }
+/// ```
+#[must_use = "a request does nothing until it is sent"]
+#[derive(Debug, Clone)]
+pub struct ChatRequestBuilder {
+    client: Client,
+    request: ChatRequest,
+    extra: Map<String, Value>,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $field:ident: $ty:ty),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+                self.request.$field = Some(value.into());
+                self
+            }
+        )*
+    };
+}
+
+macro_rules! value_setters {
+    ($($(#[$doc:meta])* $field:ident: $ty:ty),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $field(mut self, value: $ty) -> Self {
+                self.request.$field = Some(value);
+                self
+            }
+        )*
+    };
+}
+
+macro_rules! list_setters {
+    ($($(#[$doc:meta])* $field:ident: $ty:ty),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $field<I: IntoIterator<Item = T>, T: Into<$ty>>(mut self, items: I) -> Self {
+                self.request.$field = items.into_iter().map(Into::into).collect();
+                self
+            }
+        )*
+    };
+}
+
+impl ChatRequestBuilder {
+    pub(crate) fn new(client: Client, model: String) -> Self {
+        // Built from JSON so that new optional fields in a refreshed spec need no change here.
+        let mut request: ChatRequest = serde_json::from_value(serde_json::json!({ "messages": [] }))
+            .expect("`messages` is the only required field");
+        request.model = Some(model).filter(|m| !m.is_empty());
+        ChatRequestBuilder { client, request, extra: Map::new(), retry: None, timeout: None }
+    }
+
+    /// Appends any message (the generated message types convert into [`Message`]).
+    pub fn message(mut self, message: impl Into<Message>) -> Self {
+        self.request.messages.push(message.into());
+        self
+    }
+
+    /// Appends messages, e.g. a conversation so far.
+    pub fn messages<I: IntoIterator<Item = M>, M: Into<Message>>(mut self, messages: I) -> Self {
+        self.request.messages.extend(messages.into_iter().map(Into::into));
+        self
+    }
+
+    /// Appends a system message.
+    pub fn system(self, text: impl Into<String>) -> Self {
+        self.message(SystemMessage {
+            content: TextContent::String(text.into()),
+            name: None,
+            role: SystemMessageRole::System,
+        })
+    }
+
+    /// Appends a developer message.
+    pub fn developer(self, text: impl Into<String>) -> Self {
+        self.message(DeveloperMessage {
+            content: TextContent::String(text.into()),
+            name: None,
+            role: DeveloperMessageRole::Developer,
+        })
+    }
+
+    /// Appends a user message: text, or parts built with [`ContentPart`](crate::types::ContentPart) (images, audio, video).
+    pub fn user(self, content: impl Into<Content>) -> Self {
+        self.message(UserMessage { content: content.into(), name: None, role: UserMessageRole::User })
+    }
+
+    /// Appends an assistant message with text (a prior turn, or a prefill the model continues).
+    pub fn assistant(self, text: impl Into<String>) -> Self {
+        let message: AssistantMessage = serde_json::from_value(serde_json::json!({ "role": "assistant" }))
+            .expect("`role` is the only required field");
+        self.message(AssistantMessage { content: Some(Content::String(text.into())), ..message })
+    }
+
+    /// Appends the result of the tool call `tool_call_id`.
+    pub fn tool_result(self, tool_call_id: impl Into<String>, content: impl Into<Content>) -> Self {
+        self.message(ToolMessage {
+            content: content.into(),
+            role: ToolMessageRole::Tool,
+            tool_call_id: tool_call_id.into(),
+        })
+    }
+
+    value_setters! {
+        /// Sampling temperature, 0 to 2.
+        temperature: f64,
+        /// Nucleus sampling cutoff, 0 to 1.
+        top_p: f64,
+        /// Penalizes tokens by how often they appeared, -2 to 2.
+        frequency_penalty: f64,
+        /// Penalizes tokens that appeared at all, -2 to 2.
+        presence_penalty: f64,
+        /// The most tokens to generate.
+        max_tokens: u64,
+        /// The most tokens to generate (OpenAI's newer name; reasoning tokens included).
+        max_completion_tokens: u64,
+        /// A seed for deterministic sampling, where the provider supports it.
+        seed: i64,
+        /// Whether to return log probabilities.
+        logprobs: bool,
+        /// How many most likely tokens to return per position, with `logprobs`.
+        top_logprobs: u32,
+    }
+
+    setters! {
+        /// Stop sequences: a string or up to 4 strings (`Stop::Array`).
+        stop: Stop,
+        /// Tool choice: `ToolChoice::auto()`, `::required()`, `::function(name)`, ...
+        tool_choice: ToolChoice,
+        /// The response format: text, JSON object, JSON schema, grammar.
+        response_format: ResponseFormat,
+        /// Reasoning settings (effort, token budget, exclude).
+        reasoning: ReasoningConfig,
+        /// Provider routing preferences.
+        provider: ProviderPreferences,
+        /// How `models` fallbacks are routed.
+        route: Route,
+        /// Groups related requests for observability (at most 128 characters).
+        session_id: String,
+        /// Observability metadata forwarded to your trace destinations.
+        trace: TraceMetadata,
+    }
+
+    list_setters! {
+        /// Fallback models, tried in order when the first is unavailable.
+        models: String,
+        /// Tools the model may call.
+        tools: Tool,
+        /// Plugins to run (web search, file parser, response healing, ...).
+        plugins: Plugin,
+        /// Output modalities, e.g. text and image.
+        modalities: Modality,
+    }
+
+    /// Shorthand for `reasoning(ReasoningConfig { effort, .. })`.
+    pub fn reasoning_effort(mut self, effort: ReasoningEffort) -> Self {
+        self.request.reasoning.get_or_insert_with(Default::default).effort = Some(effort);
+        self
+    }
+
+    /// A stable id for your end user (the request's `user` field), for abuse detection.
+    pub fn user_id(mut self, id: impl Into<String>) -> Self {
+        self.request.user = Some(id.into());
+        self
+    }
+
+    /// One key/value pair of request metadata (at most 16 pairs).
+    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.request.metadata.insert(key.into(), value.into());
+        self
+    }
+
+    /// Changes the generated request directly, for anything without a setter here.
+    pub fn with(mut self, change: impl FnOnce(&mut ChatRequest)) -> Self {
+        change(&mut self.request);
+        self
+    }
+
+    /// Sends a top-level field the spec does not know yet (it overrides a field of the same name).
+    pub fn extra(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+
+    /// The retry policy for this request only.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// A limit on each attempt of this request (see [`crate::ClientBuilder::timeout`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The request as it would be sent (without `extra` fields), after validation.
+    pub fn build(self) -> Result<ChatRequest, Error> {
+        validate(&self.request)?;
+        Ok(self.request)
+    }
+
+    /// Sends the request (with `stream: false`) and returns the completion.
+    ///
+    /// A 200 whose body is an error envelope is an [`Error::Api`]; a choice-level error stays on
+    /// the choice and makes [`ChatResponse::text`] fail.
+    pub async fn send(self) -> Result<ChatResponse, Error> {
+        let model = self.request.model.clone().unwrap_or_default();
+        let span = tracing::info_span!(
+            "openrouter.chat",
+            model = %model,
+            stream = false,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            generation_id = tracing::field::Empty,
+            prompt_tokens = tracing::field::Empty,
+            completion_tokens = tracing::field::Empty,
+        );
+        let started = std::time::Instant::now();
+        async move {
+            let (client, body, retry, timeout) = self.prepare(false)?;
+            let response = client.post(body, false, &retry, timeout).await?;
+            let status = response.status().as_u16();
+            let bytes = response.bytes().await.map_err(Error::transport)?;
+            let result = decode_response(status, &bytes);
+            let span = tracing::Span::current();
+            span.record("status", status).record("latency_ms", started.elapsed().as_millis() as u64);
+            if let Ok(response) = &result {
+                span.record("generation_id", response.id.as_str());
+                if let Some(usage) = &response.usage {
+                    span.record("prompt_tokens", usage.prompt_tokens)
+                        .record("completion_tokens", usage.completion_tokens);
+                }
+            }
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Validates, serializes and splits the builder into what the request path needs.
+    pub(crate) fn prepare(mut self, stream: bool) -> Result<(Client, Bytes, RetryPolicy, Option<Duration>), Error> {
+        validate(&self.request)?;
+        self.request.stream = Some(stream);
+        let body = if self.extra.is_empty() {
+            serde_json::to_vec(&self.request)
+        } else {
+            let mut value = serde_json::to_value(&self.request).expect("generated types serialize");
+            value.as_object_mut().expect("a request is an object").extend(self.extra);
+            serde_json::to_vec(&value)
+        }
+        .expect("generated types serialize");
+        let retry = self.retry.unwrap_or_else(|| self.client.retry_policy().clone());
+        Ok((self.client, Bytes::from(body), retry, self.timeout))
+    }
+}
+
+/// Refuses requests that could never succeed, before anything is sent.
+fn validate(request: &ChatRequest) -> Result<(), Error> {
+    if request.messages.is_empty() {
+        return Err(Error::InvalidRequest("no messages: add one with .user(...) or .message(...)".into()));
+    }
+    for message in &request.messages {
+        if let Message::ToolMessage(tool) = message
+            && tool.tool_call_id.is_empty()
+        {
+            return Err(Error::InvalidRequest("a tool result needs the id of the tool call it answers".into()));
+        }
+    }
+    if let Some(Stop::Array(stops)) = &request.stop
+        && stops.len() > 4
+    {
+        return Err(Error::InvalidRequest(format!("{} stop sequences; the API takes at most 4", stops.len())));
+    }
+    Ok(())
+}
+
+/// Decodes a 2xx body: a completion, or an error envelope sent with a 2xx status.
+pub(crate) fn decode_response(status: u16, bytes: &[u8]) -> Result<ChatResponse, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(response) => Ok(response),
+        Err(error) => match serde_json::from_slice::<ErrorResponse>(bytes) {
+            Ok(envelope) => Err(Error::Api(Box::new(ApiError::from_error_body(status, envelope.error)))),
+            Err(_) => Err(Error::decode(status, error, bytes)),
+        },
+    }
+}

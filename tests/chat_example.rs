@@ -1,0 +1,75 @@
+//! The `chat` example, run as a user would, against a local server.
+
+mod common;
+
+use std::process::Output;
+
+use common::{Reply, TestServer, completion, envelope};
+use serde_json::json;
+
+const KEY: &str = "sk-or-v1-TOPSECRET0123456789";
+
+/// The example binary: `cargo test` builds it next to the test binaries; a filtered run
+/// (`cargo test --test chat_example`) does not, so make sure once (a no-op when it is built).
+fn example_path() -> std::path::PathBuf {
+    static BUILT: std::sync::Once = std::sync::Once::new();
+    BUILT.call_once(|| {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "--example", "chat"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .unwrap();
+        assert!(status.success(), "cargo build --example chat failed");
+    });
+    let deps = std::env::current_exe().unwrap();
+    deps.parent().unwrap().parent().unwrap().join("examples").join("chat")
+}
+
+async fn run_chat(server: &TestServer, args: &[&str]) -> Output {
+    let example = tokio::task::spawn_blocking(example_path).await.unwrap();
+    let mut command = tokio::process::Command::new(&example);
+    command.args(args).env("OPENROUTER_API_KEY", KEY).env("OPENROUTER_BASE_URL", &server.url);
+    command.output().await.unwrap_or_else(|e| panic!("cannot run {}: {e}", example.display()))
+}
+
+#[tokio::test]
+async fn prints_the_answer() {
+    let server = TestServer::start(vec![Reply::json(200, completion("Paris"))]).await;
+    let out = run_chat(&server, &["--model", "openai/gpt-4o-mini", "Capital", "of France?"]).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "Paris\n");
+    let sent = server.requests()[0].json();
+    assert_eq!(sent["model"], "openai/gpt-4o-mini");
+    assert_eq!(sent["messages"], json!([{"role": "user", "content": "Capital of France?"}]));
+}
+
+#[tokio::test]
+async fn json_prints_one_chat_completion_object() {
+    let server = TestServer::start(vec![Reply::json(200, completion("Paris"))]).await;
+    let out = run_chat(&server, &["--json", "hi"]).await;
+    assert!(out.status.success());
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["object"], "chat.completion");
+    assert_eq!(printed["choices"][0]["message"]["content"], "Paris");
+    assert_eq!(printed["usage"]["total_tokens"], 11);
+}
+
+#[tokio::test]
+async fn a_failure_is_one_actionable_line_and_a_non_zero_exit() {
+    let server = TestServer::start(vec![Reply::json(402, envelope(402, "Insufficient credits", json!({})))]).await;
+    let out = run_chat(&server, &["hi"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("HTTP 402") && stderr.contains("Insufficient credits"), "{stderr}");
+    assert!(!stderr.contains("TOPSECRET") && out.stdout.is_empty());
+}
+
+#[tokio::test]
+async fn no_prompt_prints_usage() {
+    let server = TestServer::start(vec![Reply::json(200, completion("x"))]).await;
+    let out = run_chat(&server, &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("usage: chat"));
+    assert!(server.requests().is_empty());
+}

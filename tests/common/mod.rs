@@ -1,0 +1,156 @@
+//! A scripted HTTP/1.1 server on 127.0.0.1 for the tests: it answers each request with the next
+//! reply of its script (the last one repeats) and records what it received.
+#![allow(dead_code)]
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpListener,
+};
+
+/// One scripted answer.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Wait this long before answering.
+    pub delay: Duration,
+    /// Announce this many body bytes (more than sent: a truncated body).
+    pub content_length: Option<usize>,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: serde_json::Value) -> Reply {
+        Reply::raw(status, "application/json", body.to_string())
+    }
+
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+            delay: Duration::ZERO,
+            content_length: None,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn delay(mut self, delay: Duration) -> Reply {
+        self.delay = delay;
+        self
+    }
+}
+
+/// A request as the server saw it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub request_line: String,
+    /// Header names lower-cased.
+    pub headers: HashMap<String, String>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+}
+
+pub struct TestServer {
+    pub url: String,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl TestServer {
+    pub async fn start(script: Vec<Reply>) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/api/v1", listener.local_addr().unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = requests.clone();
+        tokio::spawn(async move {
+            let mut served = 0;
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else { return };
+                let reply = script[served.min(script.len() - 1)].clone();
+                served += 1;
+                let seen = seen.clone();
+                tokio::spawn(async move {
+                    let Some(recorded) = read_request(&mut socket).await else { return };
+                    seen.lock().unwrap().push(recorded);
+                    tokio::time::sleep(reply.delay).await;
+                    let mut head = format!("HTTP/1.1 {} X\r\n", reply.status);
+                    for (name, value) in &reply.headers {
+                        head.push_str(&format!("{name}: {value}\r\n"));
+                    }
+                    let length = reply.content_length.unwrap_or(reply.body.len());
+                    head.push_str(&format!("content-length: {length}\r\nconnection: close\r\n\r\n"));
+                    let _ = socket.write_all(head.as_bytes()).await;
+                    let _ = socket.write_all(&reply.body).await;
+                    let _ = socket.shutdown().await;
+                });
+            }
+        });
+        TestServer { url, requests }
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Recorded> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        let n = socket.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next()?.to_owned();
+    let headers: HashMap<String, String> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length: usize = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
+    let mut body = buffer[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = socket.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Recorded { request_line, headers, body })
+}
+
+/// A realistic completion.
+pub fn completion(text: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": "gen-1732000000-abc", "object": "chat.completion", "created": 1732000000,
+        "model": "openai/gpt-4o-mini", "provider": "OpenAI",
+        "choices": [{"index": 0, "finish_reason": "stop", "native_finish_reason": "stop",
+                     "message": {"role": "assistant", "content": text, "refusal": null}}],
+        "usage": {"prompt_tokens": 9, "completion_tokens": 2, "total_tokens": 11, "cost": 0.000021}
+    })
+}
+
+pub fn envelope(code: u16, message: &str, metadata: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"error": {"code": code, "message": message, "metadata": metadata}, "user_id": "user_1"})
+}

@@ -207,3 +207,28 @@ fn error_envelopes_decode_with_number_or_string_codes_and_metadata() {
     let (typed, _): (ErrorResponse, _) = round_trip(&json!({"error": {"message": "no code"}}));
     assert_eq!(typed.error.code, None);
 }
+
+#[test]
+fn values_the_page_lags_behind_on_are_accepted() {
+    // Each value comes from a fix in codegen/src/fixes.rs (WIRE.md section 6, item 8).
+    let request = json!({
+        "messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "u", "detail": "original"}}]}],
+        "provider": {"sort": "exacto", "quantizations": ["nvfp4", "mxfp8"]},
+        "plugins": [{"id": "web", "engine": "firecrawl"}],
+        "modalities": ["audio"]
+    });
+    let (_, _): (ChatRequest, _) = round_trip(&request);
+
+    let mut response = response();
+    response["choices"][0]["message"]["reasoning_details"] =
+        json!([{"type": "reasoning.summary", "summary": "s", "format": "meta-responses-v1"}]);
+    response["usage"]["completion_tokens_details"]["image_tokens"] = json!(1290);
+    response["usage"]["server_tool_use_details"] = json!({"web_search_requests": 2});
+    let (typed, _): (ChatResponse, _) = round_trip(&response);
+    let message = &typed.choices[0].message;
+    assert!(matches!(&message.reasoning_details[0],
+        ReasoningDetail::ReasoningSummary(s) if s.format == Some(ReasoningFormat::Known(KnownReasoningFormat::MetaResponsesV1))));
+    let usage = typed.usage.unwrap();
+    assert_eq!(usage.completion_tokens_details.unwrap().image_tokens, Some(1290));
+    assert_eq!(usage.server_tool_use_details.unwrap().web_search_requests, Some(2));
+}

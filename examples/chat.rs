@@ -1,31 +1,35 @@
 //! The crate's main job: send one prompt, print the answer.
 //!
 //! ```sh
-//! OPENROUTER_API_KEY=sk-or-... cargo run --example chat -- [--json] [--model M] PROMPT
+//! OPENROUTER_API_KEY=sk-or-... cargo run --example chat -- [--stream] [--json] [--model M] PROMPT
 //! ```
 //!
 //! `OPENROUTER_BASE_URL` points it elsewhere (a proxy, a local test server). With `--json` the whole
-//! response is printed as one `chat.completion` JSON object. Any failure is one line on stderr and
-//! a non-zero exit.
+//! response is printed as one `chat.completion` JSON object. With `--stream` the text is printed as
+//! it arrives (and with `--json`, the assembled response at the end). Any failure, a broken or
+//! truncated stream included, is one line on stderr and a non-zero exit.
 
-use std::process::ExitCode;
+use std::{io::Write, process::ExitCode};
 
-use openrouter_bindings::Client;
+use futures_util::StreamExt;
+use openrouter_bindings::{ChatStreamAccumulator, Client};
 
-const USAGE: &str = "usage: chat [--json] [--model MODEL] PROMPT";
+const USAGE: &str = "usage: chat [--stream] [--json] [--model MODEL] PROMPT";
 const DEFAULT_MODEL: &str = "openrouter/auto";
 
 struct Args {
+    stream: bool,
     json: bool,
     model: String,
     prompt: String,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let (mut json, mut model, mut prompt) = (false, DEFAULT_MODEL.to_owned(), Vec::new());
+    let (mut stream, mut json, mut model, mut prompt) = (false, false, DEFAULT_MODEL.to_owned(), Vec::new());
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" => json = true,
+            "--stream" => stream = true,
             "--model" => model = args.next().ok_or("--model needs a value")?,
             "-h" | "--help" => return Err(USAGE.into()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
@@ -35,7 +39,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     if prompt.is_empty() {
         return Err(USAGE.into());
     }
-    Ok(Args { json, model, prompt: prompt.join(" ") })
+    Ok(Args { stream, json, model, prompt: prompt.join(" ") })
 }
 
 #[tokio::main]
@@ -58,7 +62,29 @@ async fn main() -> ExitCode {
 
 async fn run(args: Args) -> Result<(), openrouter_bindings::Error> {
     let client = Client::builder().from_env().app_title("openrouter-bindings chat example").build()?;
-    let response = client.chat(args.model).user(args.prompt).send().await?;
+    let request = client.chat(args.model).user(args.prompt);
+    let response = if args.stream {
+        let mut stream = request.stream().await?;
+        let mut all = ChatStreamAccumulator::default();
+        let mut stdout = std::io::stdout();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk?;
+            if !args.json {
+                for choice in chunk.choices.iter().filter(|c| c.index == 0) {
+                    let _ = write!(stdout, "{}", choice.delta.content.as_deref().unwrap_or_default());
+                    let _ = stdout.flush();
+                }
+            }
+            all.push(&chunk);
+        }
+        if !args.json {
+            println!();
+            return Ok(());
+        }
+        all.finish()?
+    } else {
+        request.send().await?
+    };
     if args.json {
         println!("{}", serde_json::to_string(&response).expect("a response serializes"));
     } else {

@@ -10,6 +10,7 @@ use crate::{
     Client, Error,
     error::ApiError,
     retry::RetryPolicy,
+    stream::ChatStream,
     types::{
         AssistantMessage, ChatRequest, ChatResponse, Content, DeveloperMessage, DeveloperMessageRole, ErrorResponse,
         Message, Modality, Plugin, ProviderPreferences, ReasoningConfig, ReasoningEffort, ResponseFormat, Route, Stop,
@@ -45,6 +46,7 @@ pub struct ChatRequestBuilder {
     extra: Map<String, Value>,
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
+    idle_timeout: Option<Option<Duration>>,
 }
 
 macro_rules! setters {
@@ -89,7 +91,7 @@ impl ChatRequestBuilder {
         let mut request: ChatRequest = serde_json::from_value(serde_json::json!({ "messages": [] }))
             .expect("`messages` is the only required field");
         request.model = Some(model).filter(|m| !m.is_empty());
-        ChatRequestBuilder { client, request, extra: Map::new(), retry: None, timeout: None }
+        ChatRequestBuilder { client, request, extra: Map::new(), retry: None, timeout: None, idle_timeout: None }
     }
 
     /// Appends any message (the generated message types convert into [`Message`]).
@@ -234,6 +236,31 @@ impl ChatRequestBuilder {
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
+    }
+
+    /// The stream idle timeout for this request (see [`crate::ClientBuilder::stream_idle_timeout`]).
+    pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Sends the request with `stream: true` and returns the stream of chunks.
+    ///
+    /// Errors before the first byte are the same typed errors as [`send`](Self::send), retried
+    /// under the same policy; a stream that has started is never retried.
+    pub async fn stream(self) -> Result<ChatStream, Error> {
+        let idle = self.idle_timeout.unwrap_or_else(|| self.client.stream_idle_timeout());
+        let model = self.request.model.clone().unwrap_or_default();
+        let span =
+            tracing::info_span!("openrouter.chat", model = %model, stream = true, status = tracing::field::Empty);
+        async move {
+            let (client, body, retry, timeout) = self.prepare(true)?;
+            let response = client.post(body, true, &retry, timeout).await?;
+            tracing::Span::current().record("status", response.status().as_u16());
+            ChatStream::from_response(response, idle).await
+        }
+        .instrument(span)
+        .await
     }
 
     /// The request as it would be sent (without `extra` fields), after validation.

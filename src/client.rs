@@ -46,6 +46,7 @@ struct Inner {
     headers: HeaderMap,
     retry: RetryPolicy,
     timeout: Option<Duration>,
+    stream_idle_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for Client {
@@ -73,6 +74,11 @@ impl Client {
     /// Starts a chat completion request for `model` (an OpenRouter model id).
     pub fn chat(&self, model: impl Into<String>) -> ChatRequestBuilder {
         ChatRequestBuilder::new(self.clone(), model.into())
+    }
+
+    /// The default idle timeout for streams.
+    pub(crate) fn stream_idle_timeout(&self) -> Option<Duration> {
+        self.inner.stream_idle_timeout
     }
 
     /// Sends `body` to the chat completions endpoint, retrying under `retry`.
@@ -175,6 +181,7 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    stream_idle_timeout: Option<Duration>,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
@@ -192,6 +199,7 @@ impl Default for ClientBuilder {
             headers: Vec::new(),
             connect_timeout: Some(Duration::from_secs(10)),
             timeout: None,
+            stream_idle_timeout: Some(Duration::from_secs(120)),
             retry: RetryPolicy::default(),
             http: None,
             allow_insecure_http: false,
@@ -271,9 +279,16 @@ impl ClientBuilder {
     }
 
     /// A limit on each whole attempt, body included (default: none, since a generation can take
-    /// minutes).
+    /// minutes). For streams it also covers the whole stream: prefer the idle timeout there.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The longest a stream may go without receiving bytes, keep-alive comments included
+    /// (default 120 s; `None`: no limit). Separate from the connect timeout.
+    pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.stream_idle_timeout = timeout;
         self
     }
 
@@ -340,7 +355,14 @@ impl ClientBuilder {
             }
         };
         Ok(Client {
-            inner: Arc::new(Inner { http, completions_url, headers, retry: self.retry, timeout: self.timeout }),
+            inner: Arc::new(Inner {
+                http,
+                completions_url,
+                headers,
+                retry: self.retry,
+                timeout: self.timeout,
+                stream_idle_timeout: self.stream_idle_timeout,
+            }),
         })
     }
 }

@@ -38,6 +38,15 @@ pub enum Error {
     InvalidRequest(String),
     /// The client could not be built: missing key, malformed URL, insecure URL, bad header.
     Config(String),
+    /// A stream ended before it was complete: no `[DONE]`, and a choice still unfinished.
+    StreamTruncated {
+        /// The text of the first choice received before the stream broke off.
+        partial_text: String,
+        /// The connection error, when the connection broke rather than closed.
+        source: Option<reqwest::Error>,
+    },
+    /// No bytes arrived on a stream within the idle timeout (keep-alive comments count).
+    StreamIdleTimeout(Duration),
 }
 
 /// The kind of a [`Error::Transport`] failure.
@@ -253,6 +262,20 @@ impl fmt::Display for Error {
                 )
             }
             Error::InvalidRequest(why) => write!(f, "invalid request, not sent: {why}"),
+            Error::StreamTruncated { partial_text, source } => {
+                write!(
+                    f,
+                    "the stream ended before the completion was finished ({} characters received",
+                    partial_text.chars().count()
+                )?;
+                if let Some(source) = source {
+                    write!(f, "; {}", error_chain(source))?;
+                }
+                write!(f, "); retry the request")
+            }
+            Error::StreamIdleTimeout(after) => {
+                write!(f, "no data on the stream for {}s; the connection was closed", after.as_secs_f32())
+            }
             Error::Config(why) => write!(f, "client configuration: {why}"),
         }
     }
@@ -290,6 +313,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
+            Error::StreamTruncated { source: Some(source), .. } => Some(source),
             _ => None,
         }
     }

@@ -7,9 +7,12 @@ mod error;
 mod ext;
 pub mod generated;
 pub mod retry;
+mod sse;
+mod stream;
 
 pub use chat::ChatRequestBuilder;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT_VALUE};
 pub use error::{ApiError, Error, Moderation, TransportKind};
 pub use generated::types;
 pub use retry::RetryPolicy;
+pub use stream::{ChatStream, ChatStreamAccumulator};

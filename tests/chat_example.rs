@@ -73,3 +73,40 @@ async fn no_prompt_prints_usage() {
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("usage: chat"));
     assert!(server.requests().is_empty());
 }
+
+fn transcript(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/fixtures/streams/{name}.sse", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+#[tokio::test]
+async fn stream_prints_text_as_it_arrives() {
+    let server = TestServer::start(vec![Reply::sse(&transcript("text"))]).await;
+    let out = run_chat(&server, &["--stream", "hi"]).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "Héllo wörld 🌍!\n");
+    assert_eq!(server.requests()[0].json()["stream"], true);
+}
+
+#[tokio::test]
+async fn stream_json_prints_the_assembled_completion() {
+    let server = TestServer::start(vec![Reply::sse(&transcript("tools"))]).await;
+    let out = run_chat(&server, &["--stream", "--json", "hi"]).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["object"], "chat.completion");
+    assert_eq!(printed["choices"][0]["message"]["tool_calls"][1]["function"]["arguments"], "{\"tz\":\"Europe/Paris\"}");
+}
+
+#[tokio::test]
+async fn a_truncated_or_failed_stream_exits_non_zero_with_one_line() {
+    for (name, expected) in
+        [("eof-before-finish", "ended before the completion was finished"), ("error-string", "Internal error")]
+    {
+        let server = TestServer::start(vec![Reply::sse(&transcript(name))]).await;
+        let out = run_chat(&server, &["--stream", "hi"]).await;
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+}

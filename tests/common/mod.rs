@@ -23,6 +23,20 @@ pub struct Reply {
     pub delay: Duration,
     /// Announce this many body bytes (more than sent: a truncated body).
     pub content_length: Option<usize>,
+    /// Write the body in writes of this many bytes (0: one write).
+    pub pieces: usize,
+    /// How the body ends.
+    pub framing: Framing,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Framing {
+    /// `content-length`.
+    Length,
+    /// No length: the body ends when the server closes the connection (clean EOF).
+    Close,
+    /// Chunked, and the connection is cut before the last chunk (a broken connection).
+    CutChunked,
 }
 
 impl Reply {
@@ -37,7 +51,24 @@ impl Reply {
             body: body.into(),
             delay: Duration::ZERO,
             content_length: None,
+            pieces: 0,
+            framing: Framing::Length,
         }
+    }
+
+    /// An event stream, delimited by the server closing the connection.
+    pub fn sse(transcript: &str) -> Reply {
+        Reply { framing: Framing::Close, ..Reply::raw(200, "text/event-stream", transcript) }
+    }
+
+    pub fn pieces(mut self, size: usize) -> Reply {
+        self.pieces = size;
+        self
+    }
+
+    pub fn framing(mut self, framing: Framing) -> Reply {
+        self.framing = framing;
+        self
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Reply {
@@ -92,10 +123,36 @@ impl TestServer {
                     for (name, value) in &reply.headers {
                         head.push_str(&format!("{name}: {value}\r\n"));
                     }
-                    let length = reply.content_length.unwrap_or(reply.body.len());
-                    head.push_str(&format!("content-length: {length}\r\nconnection: close\r\n\r\n"));
+                    match reply.framing {
+                        Framing::Length => {
+                            let length = reply.content_length.unwrap_or(reply.body.len());
+                            head.push_str(&format!("content-length: {length}\r\n"));
+                        }
+                        Framing::Close => {}
+                        Framing::CutChunked => head.push_str("transfer-encoding: chunked\r\n"),
+                    }
+                    head.push_str("connection: close\r\n\r\n");
                     let _ = socket.write_all(head.as_bytes()).await;
-                    let _ = socket.write_all(&reply.body).await;
+                    let size = if reply.pieces == 0 { reply.body.len().max(1) } else { reply.pieces };
+                    for piece in reply.body.chunks(size) {
+                        let framed = match reply.framing {
+                            Framing::CutChunked => {
+                                [format!("{:x}\r\n", piece.len()).as_bytes(), piece, b"\r\n"].concat()
+                            }
+                            _ => piece.to_vec(),
+                        };
+                        if socket.write_all(&framed).await.is_err() {
+                            return;
+                        }
+                        let _ = socket.flush().await;
+                        if reply.pieces > 0 {
+                            tokio::task::yield_now().await;
+                        }
+                    }
+                    if reply.framing == Framing::CutChunked {
+                        // Half a chunk, then the connection drops: hyper reports an incomplete body.
+                        let _ = socket.write_all(b"10\r\nabc").await;
+                    }
                     let _ = socket.shutdown().await;
                 });
             }

@@ -1,0 +1,507 @@
+//! Streamed chat completions: a typed `Stream` of the generated chunk type, and the accumulator
+//! that turns chunks back into the response the non-streaming endpoint would have returned.
+
+use std::{
+    collections::VecDeque,
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll},
+    time::Duration,
+};
+
+use bytes::Bytes;
+use futures_core::Stream;
+use serde_json::{Map, Value, json};
+
+use crate::{
+    Error,
+    chat::decode_response,
+    error::ApiError,
+    sse::{SseDecoder, SseError},
+    types::{ChatResponse, ChatStreamChunk, ReasoningDetail},
+};
+
+type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
+/// A streamed chat completion: `Stream<Item = Result<ChatStreamChunk, Error>>`.
+///
+/// It ends after `data: [DONE]`. A chunk carrying an `error` ends it with [`Error::Api`] (with the
+/// text received so far); a connection that ends before the completion is finished ends it with
+/// [`Error::StreamTruncated`]; no bytes for the idle timeout ends it with
+/// [`Error::StreamIdleTimeout`]. After an error the stream yields nothing more. Dropping it closes
+/// the connection, which stops generation (and billing) at providers that support cancellation.
+///
+/// ```no_run
+/// use futures_util::StreamExt;
+/// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+/// let mut stream = client.chat("openai/gpt-4o-mini").user("Count to 5").stream().await?;
+/// while let Some(chunk) = stream.next().await {
+///     for choice in chunk?.choices {
+///         print!("{}", choice.delta.content.unwrap_or_default());
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[must_use = "a stream does nothing unless polled"]
+pub struct ChatStream {
+    body: Option<BodyStream>,
+    decoder: SseDecoder,
+    ready: VecDeque<Result<ChatStreamChunk, Error>>,
+    /// Every chunk so far, assembled: it tells when the stream is complete, and what an error
+    /// should carry as partial output.
+    seen: ChatStreamAccumulator,
+    idle_timeout: Option<Duration>,
+    idle: Option<Pin<Box<tokio::time::Sleep>>>,
+    finished: bool,
+}
+
+impl std::fmt::Debug for ChatStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatStream").field("finished", &self.finished).finish_non_exhaustive()
+    }
+}
+
+impl ChatStream {
+    pub(crate) async fn from_response(
+        response: reqwest::Response,
+        idle_timeout: Option<Duration>,
+    ) -> Result<Self, Error> {
+        let status = response.status().as_u16();
+        let is_sse = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().starts_with("text/event-stream"));
+        if !is_sse {
+            // A JSON answer to a stream request: an error envelope on a 200, or a body we cannot use.
+            let bytes = response.bytes().await.map_err(Error::transport)?;
+            return match decode_response(status, &bytes) {
+                Ok(_) => Err(Error::Decode {
+                    status,
+                    message: "expected an event stream (text/event-stream), got a complete JSON response".into(),
+                    body: crate::error::snippet(&bytes),
+                }),
+                Err(e) => Err(e),
+            };
+        }
+        Ok(ChatStream::from_body(Box::pin(response.bytes_stream()), idle_timeout))
+    }
+
+    /// A stream over any source of body bytes (the network, or a test's transcript).
+    pub(crate) fn from_body(body: BodyStream, idle_timeout: Option<Duration>) -> Self {
+        ChatStream {
+            body: Some(body),
+            decoder: SseDecoder::new(),
+            ready: VecDeque::new(),
+            seen: ChatStreamAccumulator::default(),
+            idle_timeout,
+            idle: idle_timeout.map(|t| Box::pin(tokio::time::sleep(t))),
+            finished: false,
+        }
+    }
+
+    /// Reads the whole stream and returns the response the non-streaming endpoint would have
+    /// returned. Fails with the stream's error, if any.
+    pub async fn collect_response(mut self) -> Result<ChatResponse, Error> {
+        let mut accumulator = ChatStreamAccumulator::default();
+        while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+            accumulator.push(&chunk?);
+        }
+        accumulator.finish()
+    }
+
+    /// Only the text: the content deltas of the first choice, empty ones skipped.
+    pub fn text_deltas(self) -> impl Stream<Item = Result<String, Error>> + Send + Unpin {
+        futures_util::StreamExt::filter_map(self, |chunk| {
+            std::future::ready(match chunk {
+                Err(e) => Some(Err(e)),
+                Ok(chunk) => chunk
+                    .choices
+                    .into_iter()
+                    .find(|c| c.index == 0)
+                    .and_then(|c| c.delta.content)
+                    .filter(|t| !t.is_empty())
+                    .map(Ok),
+            })
+        })
+    }
+
+    /// Turns one SSE event into a queued item; returns false when the stream is over.
+    fn on_event(&mut self, data: String) {
+        if data == "[DONE]" {
+            self.finish_with(None);
+            return;
+        }
+        let mut deserializer = serde_json::Deserializer::from_str(&data);
+        let chunk: ChatStreamChunk = match serde_path_to_error::deserialize(&mut deserializer) {
+            Ok(chunk) => chunk,
+            Err(e) => return self.finish_with(Some(Error::decode(200, e, data.as_bytes()))),
+        };
+        self.seen.push(&chunk);
+        if let Some(body) = chunk.error.clone() {
+            let mut error = ApiError::from_error_body(200, body);
+            error.generation_id = Some(chunk.id.clone());
+            error.partial_text = Some(self.seen.text(0));
+            self.ready.push_back(Ok(chunk));
+            return self.finish_with(Some(Error::Api(Box::new(error))));
+        }
+        self.ready.push_back(Ok(chunk));
+    }
+
+    fn finish_with(&mut self, error: Option<Error>) {
+        self.finished = true;
+        self.body = None; // closes the connection
+        self.ready.extend(error.map(Err));
+    }
+
+    /// The connection ended: complete only if every choice seen has finished (WIRE.md 7.1).
+    fn on_eof(&mut self, source: Option<reqwest::Error>) {
+        let error = if source.is_none() && self.seen.is_complete() {
+            None
+        } else {
+            Some(Error::StreamTruncated { partial_text: self.seen.text(0), source: source.map(|e| e.without_url()) })
+        };
+        self.finish_with(error);
+    }
+}
+
+impl Stream for ChatStream {
+    type Item = Result<ChatStreamChunk, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.ready.pop_front() {
+                return Poll::Ready(Some(item));
+            }
+            let Some(body) = this.body.as_mut() else { return Poll::Ready(None) };
+            match body.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(bytes))) => {
+                    if let (Some(idle), Some(timeout)) = (this.idle.as_mut(), this.idle_timeout) {
+                        idle.as_mut().reset(tokio::time::Instant::now() + timeout);
+                    }
+                    let mut events = Vec::new();
+                    let pushed = this.decoder.push(&bytes, &mut |e| events.push(e.data));
+                    for data in events {
+                        if !this.finished {
+                            this.on_event(data);
+                        }
+                    }
+                    if let (Err(e), false) = (pushed, this.finished) {
+                        let message = match e {
+                            SseError::TooLong(limit) => format!("an event went past {limit} bytes without ending"),
+                            SseError::NotUtf8(_) => "an event is not valid UTF-8".to_owned(),
+                        };
+                        let body = match e {
+                            SseError::NotUtf8(raw) => raw,
+                            SseError::TooLong(_) => String::new(),
+                        };
+                        this.finish_with(Some(Error::Decode { status: 200, message, body }));
+                    }
+                }
+                Poll::Ready(Some(Err(e))) => this.on_eof(Some(e)),
+                Poll::Ready(None) => this.on_eof(None),
+                Poll::Pending => {
+                    if let (Some(idle), Some(timeout)) = (this.idle.as_mut(), this.idle_timeout)
+                        && idle.as_mut().poll(cx).is_ready()
+                    {
+                        this.finish_with(Some(Error::StreamIdleTimeout(timeout)));
+                        continue;
+                    }
+                    return Poll::Pending;
+                }
+            }
+        }
+    }
+}
+
+/// Assembles stream chunks into the response the non-streaming endpoint would have returned.
+///
+/// Use it when you want the deltas as they come and the whole response at the end:
+///
+/// ```no_run
+/// use futures_util::StreamExt;
+/// use openrouter_bindings::ChatStreamAccumulator;
+/// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+/// let mut stream = client.chat("openai/gpt-4o-mini").user("hi").stream().await?;
+/// let mut all = ChatStreamAccumulator::default();
+/// while let Some(chunk) = stream.next().await {
+///     let chunk = chunk?;
+///     all.push(&chunk);
+/// }
+/// let response = all.finish()?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ChatStreamAccumulator {
+    head: Map<String, Value>,
+    choices: Vec<ChoiceParts>,
+    usage: Option<Value>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ChoiceParts {
+    index: u32,
+    content: String,
+    has_content: bool,
+    reasoning: Option<String>,
+    refusal: Option<String>,
+    reasoning_details: Vec<Value>,
+    tool_calls: Vec<ToolCallParts>,
+    images: Vec<Value>,
+    annotations: Vec<Value>,
+    finish_reason: Option<Value>,
+    native_finish_reason: Option<String>,
+    error: Option<Value>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ToolCallParts {
+    index: u32,
+    id: Option<String>,
+    kind: Option<String>,
+    name: Option<String>,
+    arguments: String,
+}
+
+impl ChatStreamAccumulator {
+    /// Adds one chunk.
+    pub fn push(&mut self, chunk: &ChatStreamChunk) {
+        for (key, value) in [
+            ("id", json!(chunk.id)),
+            ("created", json!(chunk.created)),
+            ("model", json!(chunk.model)),
+            ("provider", json!(chunk.provider)),
+            ("system_fingerprint", json!(chunk.system_fingerprint)),
+            ("service_tier", json!(chunk.service_tier)),
+        ] {
+            if !value.is_null() {
+                self.head.insert(key.into(), value);
+            }
+        }
+        if let Some(usage) = &chunk.usage {
+            self.usage = serde_json::to_value(usage).ok();
+        }
+        for delta in &chunk.choices {
+            let choice = match self.choices.iter().position(|c| c.index == delta.index) {
+                Some(at) => &mut self.choices[at],
+                None => {
+                    self.choices.push(ChoiceParts { index: delta.index, ..Default::default() });
+                    self.choices.last_mut().expect("just pushed")
+                }
+            };
+            let d = &delta.delta;
+            if let Some(text) = &d.content {
+                choice.content.push_str(text);
+                choice.has_content = true;
+            }
+            if let Some(text) = &d.reasoning {
+                choice.reasoning.get_or_insert_with(String::new).push_str(text);
+            }
+            if let Some(text) = &d.refusal {
+                choice.refusal.get_or_insert_with(String::new).push_str(text);
+            }
+            for detail in &d.reasoning_details {
+                merge_reasoning_detail(&mut choice.reasoning_details, detail);
+            }
+            for call in &d.tool_calls {
+                let parts = match choice.tool_calls.iter().position(|c| c.index == call.index) {
+                    Some(at) => &mut choice.tool_calls[at],
+                    None => {
+                        choice.tool_calls.push(ToolCallParts { index: call.index, ..Default::default() });
+                        choice.tool_calls.last_mut().expect("just pushed")
+                    }
+                };
+                parts.id = parts.id.take().or_else(|| call.id.clone());
+                parts.kind = parts.kind.take().or_else(|| call.type_.map(|t| t.to_string()));
+                if let Some(function) = &call.function {
+                    parts.name = parts.name.take().or_else(|| function.name.clone());
+                    parts.arguments.push_str(function.arguments.as_deref().unwrap_or_default());
+                }
+            }
+            choice.images.extend(d.images.iter().filter_map(|i| serde_json::to_value(i).ok()));
+            choice.annotations.extend(d.annotations.iter().filter_map(|a| serde_json::to_value(a).ok()));
+            if let Some(reason) = &delta.finish_reason {
+                choice.finish_reason = serde_json::to_value(reason).ok();
+            }
+            if let Some(native) = &delta.native_finish_reason {
+                choice.native_finish_reason = Some(native.clone());
+            }
+            if let Some(error) = &delta.error {
+                choice.error = serde_json::to_value(error).ok();
+            }
+        }
+    }
+
+    /// The text of choice `index` so far.
+    pub fn text(&self, index: u32) -> String {
+        self.choices.iter().find(|c| c.index == index).map(|c| c.content.clone()).unwrap_or_default()
+    }
+
+    /// Whether every choice seen so far has a finish reason (and at least one was seen).
+    pub fn is_complete(&self) -> bool {
+        !self.choices.is_empty() && self.choices.iter().all(|c| c.finish_reason.is_some())
+    }
+
+    /// The assembled response, in the generated non-streaming type.
+    pub fn finish(self) -> Result<ChatResponse, Error> {
+        let mut response = Value::Object(self.head);
+        response["object"] = json!("chat.completion");
+        let mut choices: Vec<ChoiceParts> = self.choices;
+        choices.sort_by_key(|c| c.index);
+        response["choices"] = choices.into_iter().map(ChoiceParts::into_json).collect();
+        if let Some(usage) = self.usage {
+            response["usage"] = usage;
+        }
+        serde_json::from_value(response.clone()).map_err(|e| Error::Decode {
+            status: 200,
+            message: format!("the streamed chunks do not assemble into a response: {e}"),
+            body: crate::error::snippet(response.to_string().as_bytes()),
+        })
+    }
+}
+
+impl ChoiceParts {
+    fn into_json(self) -> Value {
+        let mut message = json!({ "role": "assistant" });
+        let mut set = |key: &str, value: Value| {
+            if !value.is_null() && value != json!([]) {
+                message[key] = value;
+            }
+        };
+        set("content", if self.has_content { json!(self.content) } else { Value::Null });
+        set("reasoning", json!(self.reasoning));
+        set("refusal", json!(self.refusal));
+        set("reasoning_details", Value::Array(self.reasoning_details));
+        let calls: Vec<Value> = self
+            .tool_calls
+            .into_iter()
+            .map(|c| {
+                json!({
+                    "id": c.id.unwrap_or_default(),
+                    "type": c.kind.unwrap_or_else(|| "function".into()),
+                    "function": { "name": c.name.unwrap_or_default(), "arguments": c.arguments }
+                })
+            })
+            .collect();
+        set("tool_calls", Value::Array(calls));
+        set("images", Value::Array(self.images));
+        set("annotations", Value::Array(self.annotations));
+        let mut choice = json!({
+            "index": self.index,
+            "message": message,
+            "finish_reason": self.finish_reason,
+        });
+        if let Some(native) = self.native_finish_reason {
+            choice["native_finish_reason"] = json!(native);
+        }
+        if let Some(error) = self.error {
+            choice["error"] = error;
+        }
+        choice
+    }
+}
+
+/// Appends a reasoning-detail fragment: one with the same `index` and `type` as the last detail
+/// continues it (its text, summary or data is appended), anything else starts a new detail.
+fn merge_reasoning_detail(details: &mut Vec<Value>, fragment: &ReasoningDetail) {
+    let Ok(fragment) = serde_json::to_value(fragment) else { return };
+    if let Some(last) = details.last_mut() {
+        let same = fragment.get("index").is_some_and(|i| !i.is_null())
+            && last.get("index") == fragment.get("index")
+            && last.get("type") == fragment.get("type");
+        if same {
+            for key in ["text", "summary", "data"] {
+                if let Some(more) = fragment.get(key).and_then(Value::as_str) {
+                    let joined = format!("{}{more}", last.get(key).and_then(Value::as_str).unwrap_or_default());
+                    last[key] = json!(joined);
+                }
+            }
+            for (key, value) in fragment.as_object().into_iter().flatten() {
+                if !["text", "summary", "data"].contains(&key.as_str()) && !value.is_null() {
+                    last[key] = value.clone();
+                }
+            }
+            return;
+        }
+    }
+    details.push(fragment);
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::StreamExt;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const TRANSCRIPTS: &[&str] = &[
+        include_str!("../tests/fixtures/streams/text.sse"),
+        include_str!("../tests/fixtures/streams/text-crlf.sse"),
+        include_str!("../tests/fixtures/streams/tools.sse"),
+        include_str!("../tests/fixtures/streams/reasoning.sse"),
+        include_str!("../tests/fixtures/streams/error-number.sse"),
+        include_str!("../tests/fixtures/streams/error-string.sse"),
+        include_str!("../tests/fixtures/streams/eof-after-finish.sse"),
+        include_str!("../tests/fixtures/streams/eof-before-finish.sse"),
+    ];
+
+    /// What a consumer observes when `bytes` arrive cut at `cuts`.
+    fn observe(bytes: &[u8], cuts: &[usize]) -> (Vec<Value>, Option<String>) {
+        let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+        cuts.sort();
+        cuts.dedup();
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        for cut in cuts.into_iter().chain([bytes.len()]) {
+            pieces.push(Ok(Bytes::copy_from_slice(&bytes[start..cut])));
+            start = cut;
+        }
+        let stream = ChatStream::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let items: Vec<_> = runtime.block_on(stream.collect());
+        let mut chunks = Vec::new();
+        let mut error = None;
+        for item in items {
+            match item {
+                Ok(chunk) => chunks.push(serde_json::to_value(chunk).unwrap()),
+                Err(e) => error = Some(e.to_string()),
+            }
+        }
+        (chunks, error)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn random_split_points_change_nothing(which in 0..TRANSCRIPTS.len(), cuts in proptest::collection::vec(any::<usize>(), 0..60)) {
+            let bytes = TRANSCRIPTS[which].as_bytes();
+            prop_assert_eq!(observe(bytes, &cuts), observe(bytes, &[]));
+        }
+    }
+
+    #[test]
+    fn reasoning_fragments_merge_by_index_and_type() {
+        let fragment = |v: Value| -> ReasoningDetail { serde_json::from_value(v).unwrap() };
+        let mut details = Vec::new();
+        merge_reasoning_detail(&mut details, &fragment(json!({"type": "reasoning.text", "text": "a", "index": 0})));
+        merge_reasoning_detail(
+            &mut details,
+            &fragment(json!({"type": "reasoning.text", "text": "b", "index": 0, "signature": "s"})),
+        );
+        merge_reasoning_detail(
+            &mut details,
+            &fragment(json!({"type": "reasoning.summary", "summary": "c", "index": 0})),
+        );
+        merge_reasoning_detail(&mut details, &fragment(json!({"type": "reasoning.text", "text": "d", "index": 1})));
+        assert_eq!(
+            Value::Array(details),
+            json!([
+                {"type": "reasoning.text", "text": "ab", "index": 0, "signature": "s"},
+                {"type": "reasoning.summary", "summary": "c", "index": 0},
+                {"type": "reasoning.text", "text": "d", "index": 1}
+            ])
+        );
+    }
+}

@@ -4,6 +4,9 @@
 //! OPENROUTER_API_KEY=sk-or-... cargo run --example chat -- [--stream] [--json] [--model M] PROMPT
 //! ```
 //!
+//! With no `OPENROUTER_API_KEY` it starts the crate's mock server (`openrouter_bindings::mock`), says
+//! so in one line on stderr, and runs the very same code against it: no network, no key.
+//!
 //! `OPENROUTER_BASE_URL` points it elsewhere (a proxy, a local test server). With `--json` the whole
 //! response is printed as one `chat.completion` JSON object. With `--stream` the text is printed as
 //! it arrives (and with `--json`, the assembled response at the end). Any failure, a broken or
@@ -12,7 +15,10 @@
 use std::{io::Write, process::ExitCode};
 
 use futures_util::StreamExt;
-use openrouter_bindings::{ChatStreamAccumulator, Client};
+use openrouter_bindings::{
+    ChatStreamAccumulator, Client,
+    mock::{MOCK_API_KEY, MockServer},
+};
 
 const USAGE: &str = "usage: chat [--stream] [--json] [--model MODEL] PROMPT";
 const DEFAULT_MODEL: &str = "openrouter/auto";
@@ -61,7 +67,20 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), openrouter_bindings::Error> {
-    let client = Client::builder().from_env().app_title("openrouter-bindings chat example").build()?;
+    let has_key = std::env::var("OPENROUTER_API_KEY").is_ok_and(|k| !k.trim().is_empty());
+    let mut builder = Client::builder().from_env();
+    let _mock = if has_key {
+        None
+    } else {
+        let mock = MockServer::start().await;
+        eprintln!(
+            "note: OPENROUTER_API_KEY is not set, so the answer comes from the crate's local mock server ({})",
+            mock.url()
+        );
+        builder = builder.api_key(MOCK_API_KEY).base_url(mock.url());
+        Some(mock)
+    };
+    let client = builder.app_title("openrouter-bindings chat example").build()?;
     let request = client.chat(args.model).user(args.prompt);
     let response = if args.stream {
         let mut stream = request.stream().await?;

@@ -6,6 +6,8 @@ mod client;
 mod error;
 mod ext;
 pub mod generated;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod retry;
 mod sse;
 mod stream;

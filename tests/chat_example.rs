@@ -110,3 +110,23 @@ async fn a_truncated_or_failed_stream_exits_non_zero_with_one_line() {
         assert!(stderr.contains(expected), "{stderr}");
     }
 }
+
+#[tokio::test]
+async fn with_no_key_it_answers_from_the_mock_through_the_same_code() {
+    for args in [&["Say hi"][..], &["--stream", "Say hi"], &["--stream", "--json", "Say hi"]] {
+        let example = tokio::task::spawn_blocking(example_path).await.unwrap();
+        let out = tokio::process::Command::new(&example)
+            .args(args)
+            .env_remove("OPENROUTER_API_KEY")
+            .env_remove("OPENROUTER_BASE_URL")
+            .output()
+            .await
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("local mock server"), "{stderr}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("(mock) You said: Say hi"), "{args:?}: {stdout}");
+    }
+}

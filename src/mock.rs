@@ -1,0 +1,531 @@
+//! A local OpenRouter double (feature `mock`): speaks the chat completions wire format on
+//! 127.0.0.1, for your tests and for running offline.
+//!
+//! It answers from a queue of scripted [`MockReply`]s (when the queue is empty it echoes the last
+//! user message), streams the way OpenRouter does (leading `: OPENROUTER PROCESSING` comments, a
+//! usage-only final chunk, `[DONE]`), injects failures, and records every request. A request that
+//! does not match the spec gets a 400 envelope, as OpenRouter would answer; one without a bearer
+//! key gets a 401.
+//!
+//! ```
+//! use openrouter_bindings::mock::{MockReply, MockServer};
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), openrouter_bindings::Error> {
+//! let mock = MockServer::start().await;
+//! mock.push(MockReply::text("Paris"));
+//! let response = mock.client().chat("any/model").user("Capital of France?").send().await?;
+//! assert_eq!(response.text()?, "Paris");
+//! assert_eq!(mock.requests()[0].body["messages"][0]["content"], "Capital of France?");
+//! # Ok(()) }
+//! ```
+
+use std::{
+    collections::VecDeque,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use serde_json::{Value, json};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::{TcpListener, TcpStream},
+};
+
+use crate::{Client, RetryPolicy, types::ChatRequest};
+
+/// The key [`MockServer::client`] sends; the mock accepts any non-empty bearer key.
+pub const MOCK_API_KEY: &str = "sk-or-mock-key";
+
+/// A running mock. It stops when dropped.
+#[derive(Debug)]
+pub struct MockServer {
+    url: String,
+    state: Arc<State>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    replies: Mutex<VecDeque<MockReply>>,
+    requests: Mutex<Vec<MockRequest>>,
+    generation: AtomicU64,
+}
+
+/// A request the mock received.
+#[derive(Debug, Clone)]
+pub struct MockRequest {
+    /// Header names (lower-cased) and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The JSON body (`Value::Null` when it was not JSON).
+    pub body: Value,
+}
+
+impl MockRequest {
+    /// The value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The body as the generated request type.
+    pub fn chat_request(&self) -> Option<ChatRequest> {
+        serde_json::from_value(self.body.clone()).ok()
+    }
+}
+
+/// One scripted answer. Build one, adjust it with [`delay`](Self::delay) or
+/// [`retry_after`](Self::retry_after), and [`MockServer::push`] it.
+#[derive(Debug, Clone)]
+pub struct MockReply {
+    kind: Kind,
+    delay: Duration,
+    retry_after: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    Echo,
+    Text(String),
+    ToolCalls(Vec<(String, String)>),
+    Reasoning { reasoning: String, text: String },
+    Error { status: u16, message: String, metadata: Value },
+    MidStreamError { partial: String, code: Value, message: String },
+    Cut { partial: String },
+}
+
+impl MockReply {
+    fn new(kind: Kind) -> Self {
+        MockReply { kind, delay: Duration::ZERO, retry_after: None }
+    }
+
+    /// Echoes the last user message (the default when the queue is empty).
+    pub fn echo() -> Self {
+        Self::new(Kind::Echo)
+    }
+
+    /// Answers with this text.
+    pub fn text(text: impl Into<String>) -> Self {
+        Self::new(Kind::Text(text.into()))
+    }
+
+    /// Calls one tool with these arguments.
+    pub fn tool_call(name: impl Into<String>, arguments: Value) -> Self {
+        Self::tool_calls([(name, arguments)])
+    }
+
+    /// Calls several tools at once (parallel tool calls).
+    pub fn tool_calls<I: IntoIterator<Item = (N, Value)>, N: Into<String>>(calls: I) -> Self {
+        Self::new(Kind::ToolCalls(calls.into_iter().map(|(n, a)| (n.into(), a.to_string())).collect()))
+    }
+
+    /// Reasons (as `reasoning` and a `reasoning.text` detail), then answers.
+    pub fn reasoning(reasoning: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::new(Kind::Reasoning { reasoning: reasoning.into(), text: text.into() })
+    }
+
+    /// Fails with this status and an OpenRouter error envelope.
+    pub fn error(status: u16, message: impl Into<String>) -> Self {
+        Self::error_with_metadata(status, message, Value::Null)
+    }
+
+    /// Fails with this status and an envelope carrying `metadata`.
+    pub fn error_with_metadata(status: u16, message: impl Into<String>, metadata: Value) -> Self {
+        Self::new(Kind::Error { status, message: message.into(), metadata })
+    }
+
+    /// Streams `partial`, then a chunk with a top-level `error` (`code` a number or a string).
+    /// Without streaming: a 200 whose choice carries the error.
+    pub fn mid_stream_error(partial: impl Into<String>, code: impl Into<Value>, message: impl Into<String>) -> Self {
+        Self::new(Kind::MidStreamError { partial: partial.into(), code: code.into(), message: message.into() })
+    }
+
+    /// Sends `partial` and then cuts the connection (streaming) or sends half a body (not).
+    pub fn cut_connection(partial: impl Into<String>) -> Self {
+        Self::new(Kind::Cut { partial: partial.into() })
+    }
+
+    /// Waits this long before the first byte.
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// Adds a `Retry-After` header (seconds).
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+}
+
+impl MockServer {
+    /// Starts a mock on 127.0.0.1 at a free port.
+    pub async fn start() -> MockServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let url = format!("http://{}/api/v1", listener.local_addr().expect("a bound address"));
+        let state = Arc::new(State::default());
+        let shared = state.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                tokio::spawn(serve_connection(socket, shared.clone()));
+            }
+        });
+        MockServer { url, state, task }
+    }
+
+    /// The API root to use as a base URL, e.g. `http://127.0.0.1:40123/api/v1`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// A client for this mock: its URL, a dummy key, and no retries.
+    pub fn client(&self) -> Client {
+        self.client_builder().build().expect("the mock's configuration is valid")
+    }
+
+    /// A client builder preset for this mock, to adjust before building.
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        Client::builder().api_key(MOCK_API_KEY).base_url(&self.url).retry(RetryPolicy::none())
+    }
+
+    /// Queues a reply; replies are used in order, then the mock echoes.
+    pub fn push(&self, reply: MockReply) -> &Self {
+        self.state.replies.lock().expect("not poisoned").push_back(reply);
+        self
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<MockRequest> {
+        self.state.requests.lock().expect("not poisoned").clone()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+const MAX_HEAD: usize = 64 * 1024;
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+async fn serve_connection(mut socket: TcpStream, state: Arc<State>) {
+    let _ = socket.set_nodelay(true);
+    let mut buffer = Vec::new();
+    loop {
+        let Some((head, body)) = read_request(&mut socket, &mut buffer).await else { return };
+        let keep_alive = !head.iter().any(|(n, v)| n == "connection" && v.eq_ignore_ascii_case("close"));
+        if respond(&mut socket, &state, head, body).await.is_err() || !keep_alive {
+            return;
+        }
+    }
+}
+
+type Head = Vec<(String, String)>;
+
+/// Reads one request: `((":path", path), headers...)` and the body.
+async fn read_request(socket: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<(Head, Vec<u8>)> {
+    let mut chunk = [0u8; 16 * 1024];
+    let head_end = loop {
+        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        if buffer.len() > MAX_HEAD {
+            return None;
+        }
+        let n = socket.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    };
+    let text = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let mut lines = text.split("\r\n");
+    let path = lines.next()?.split(' ').nth(1)?.to_owned();
+    let mut head = vec![(":path".to_owned(), path)];
+    head.extend(
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned())),
+    );
+    let length: usize = head.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    if length > MAX_BODY {
+        return None;
+    }
+    buffer.drain(..head_end + 4);
+    while buffer.len() < length {
+        let n = socket.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    }
+    let body = buffer.drain(..length).collect();
+    Some((head, body))
+}
+
+async fn respond(socket: &mut TcpStream, state: &State, head: Head, body: Vec<u8>) -> std::io::Result<()> {
+    let header = |name: &str| head.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    state.requests.lock().expect("not poisoned").push(MockRequest {
+        headers: head.iter().filter(|(n, _)| n != ":path").cloned().collect(),
+        body: json.clone(),
+    });
+
+    if !header(":path").unwrap_or_default().ends_with("/chat/completions") {
+        return send_json(socket, 404, &envelope(404, "Not Found", Value::Null), None).await;
+    }
+    let key = header("authorization").and_then(|a| a.strip_prefix("Bearer ")).unwrap_or_default();
+    if key.trim().is_empty() {
+        return send_json(socket, 401, &envelope(401, "No auth credentials found", Value::Null), None).await;
+    }
+    let request: ChatRequest = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => {
+            return send_json(socket, 400, &envelope(400, &format!("Invalid request: {e}"), Value::Null), None).await;
+        }
+    };
+    if request.messages.is_empty() {
+        return send_json(socket, 400, &envelope(400, "Input required: messages is empty", Value::Null), None).await;
+    }
+
+    let reply = state.replies.lock().expect("not poisoned").pop_front().unwrap_or_else(MockReply::echo);
+    tokio::time::sleep(reply.delay).await;
+    let id = format!("gen-mock-{}", state.generation.fetch_add(1, Ordering::Relaxed) + 1);
+    let answer = Answer::new(&id, &request, &json, reply.kind);
+    if let Kind::Error { status, message, metadata } = &answer.kind {
+        return send_json(socket, *status, &envelope(*status, message, metadata.clone()), reply.retry_after).await;
+    }
+    if request.stream == Some(true) {
+        send_stream(socket, &answer).await
+    } else if let Kind::Cut { .. } = answer.kind {
+        let body = answer.response().to_string();
+        let head =
+            format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len());
+        socket.write_all(head.as_bytes()).await?;
+        socket.write_all(&body.as_bytes()[..body.len() / 2]).await?;
+        Err(std::io::ErrorKind::ConnectionAborted.into())
+    } else {
+        send_json(socket, 200, &answer.response(), None).await
+    }
+}
+
+fn envelope(code: u16, message: &str, metadata: Value) -> Value {
+    let mut error = json!({ "code": code, "message": message });
+    if !metadata.is_null() {
+        error["metadata"] = metadata;
+    }
+    json!({ "error": error, "user_id": "user_mock" })
+}
+
+async fn send_json(socket: &mut TcpStream, status: u16, body: &Value, retry_after: Option<u64>) -> std::io::Result<()> {
+    let body = body.to_string();
+    let retry = retry_after.map(|s| format!("retry-after: {s}\r\n")).unwrap_or_default();
+    let head = format!(
+        "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{retry}\r\n",
+        reason(status),
+        body.len()
+    );
+    socket.write_all([head.as_bytes(), body.as_bytes()].concat().as_slice()).await
+}
+
+fn reason(status: u16) -> &'static str {
+    reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Unknown")
+}
+
+/// Everything needed to render one completion, whole or streamed.
+struct Answer {
+    id: String,
+    model: String,
+    prompt_tokens: u64,
+    kind: Kind,
+}
+
+impl Answer {
+    fn new(id: &str, request: &ChatRequest, raw: &Value, kind: Kind) -> Answer {
+        let messages = raw["messages"].as_array().cloned().unwrap_or_default();
+        let prompt_tokens = messages.iter().map(|m| count_words(&content_text(&m["content"]))).sum();
+        let kind = match kind {
+            Kind::Echo => {
+                let last_user =
+                    messages.iter().rev().find(|m| m["role"] == "user").map(|m| content_text(&m["content"]));
+                Kind::Text(format!("(mock) You said: {}", last_user.unwrap_or_default()))
+            }
+            other => other,
+        };
+        Answer {
+            id: id.to_owned(),
+            model: request.model.clone().unwrap_or_else(|| "openrouter/auto".into()),
+            prompt_tokens,
+            kind,
+        }
+    }
+
+    fn text(&self) -> &str {
+        match &self.kind {
+            Kind::Text(text) | Kind::Reasoning { text, .. } => text,
+            Kind::MidStreamError { partial, .. } | Kind::Cut { partial } => partial,
+            _ => "",
+        }
+    }
+
+    fn completion_tokens(&self) -> u64 {
+        count_words(self.text()) + if let Kind::ToolCalls(calls) = &self.kind { 10 * calls.len() as u64 } else { 0 }
+    }
+
+    fn usage(&self) -> Value {
+        let completion = self.completion_tokens();
+        json!({
+            "prompt_tokens": self.prompt_tokens, "completion_tokens": completion,
+            "total_tokens": self.prompt_tokens + completion, "cost": 0.0, "is_byok": false,
+            "prompt_tokens_details": { "cached_tokens": 0 }, "completion_tokens_details": { "reasoning_tokens": 0 }
+        })
+    }
+
+    fn finish_reason(&self) -> (&'static str, &'static str) {
+        match &self.kind {
+            Kind::ToolCalls(_) => ("tool_calls", "tool_use"),
+            Kind::MidStreamError { .. } => ("error", "error"),
+            _ => ("stop", "end_turn"),
+        }
+    }
+
+    fn tool_calls(&self) -> Vec<Value> {
+        let Kind::ToolCalls(calls) = &self.kind else { return Vec::new() };
+        calls
+            .iter()
+            .enumerate()
+            .map(|(i, (name, arguments))| {
+                json!({ "id": format!("call_mock_{}", i + 1), "type": "function", "function": { "name": name, "arguments": arguments } })
+            })
+            .collect()
+    }
+
+    fn head(&self, object: &str) -> Value {
+        json!({ "id": self.id, "object": object, "created": 1_732_000_000u64, "model": self.model, "provider": "Mock" })
+    }
+
+    /// The non-streaming `chat.completion` body.
+    fn response(&self) -> Value {
+        let mut message = json!({ "role": "assistant", "content": self.text(), "refusal": null });
+        let calls = self.tool_calls();
+        if !calls.is_empty() {
+            message["content"] = Value::Null;
+            message["tool_calls"] = Value::Array(calls);
+        }
+        if let Kind::Reasoning { reasoning, .. } = &self.kind {
+            message["reasoning"] = json!(reasoning);
+            message["reasoning_details"] =
+                json!([{ "type": "reasoning.text", "text": reasoning, "format": "unknown", "index": 0 }]);
+        }
+        let (finish, native) = self.finish_reason();
+        let mut choice = json!({ "index": 0, "message": message, "finish_reason": finish, "native_finish_reason": native, "logprobs": null });
+        if let Kind::MidStreamError { code, message, .. } = &self.kind {
+            choice["error"] = json!({ "code": code, "message": message });
+        }
+        let mut response = self.head("chat.completion");
+        response["choices"] = json!([choice]);
+        response["usage"] = self.usage();
+        response["system_fingerprint"] = Value::Null;
+        response
+    }
+
+    /// The SSE events of the streamed answer, `[DONE]` included (unless it fails first).
+    fn events(&self) -> Vec<String> {
+        let chunk = |delta: Value, finish: Option<(&str, &str)>| {
+            let mut chunk = self.head("chat.completion.chunk");
+            let mut choice =
+                json!({ "index": 0, "delta": delta, "finish_reason": finish.map(|f| f.0), "logprobs": null });
+            if let Some((_, native)) = finish {
+                choice["native_finish_reason"] = json!(native);
+            }
+            chunk["choices"] = json!([choice]);
+            chunk
+        };
+        let mut events = vec![chunk(json!({ "role": "assistant", "content": "" }), None)];
+        if let Kind::Reasoning { reasoning, .. } = &self.kind {
+            for piece in split_words(reasoning) {
+                let detail = json!([{ "type": "reasoning.text", "text": piece, "format": "unknown", "index": 0 }]);
+                events.push(chunk(json!({ "reasoning": piece, "reasoning_details": detail }), None));
+            }
+        }
+        for piece in split_words(self.text()) {
+            events.push(chunk(json!({ "content": piece }), None));
+        }
+        for (index, call) in self.tool_calls().into_iter().enumerate() {
+            let arguments = call["function"]["arguments"].as_str().unwrap_or_default().to_owned();
+            let first = json!([{ "index": index, "id": call["id"], "type": "function", "function": { "name": call["function"]["name"], "arguments": "" } }]);
+            events.push(chunk(json!({ "tool_calls": first }), None));
+            let middle = arguments.len() / 2;
+            let middle = (0..=middle).rev().find(|i| arguments.is_char_boundary(*i)).unwrap_or(0);
+            for part in [&arguments[..middle], &arguments[middle..]] {
+                events.push(chunk(
+                    json!({ "tool_calls": [{ "index": index, "function": { "arguments": part } }] }),
+                    None,
+                ));
+            }
+        }
+        let mut events: Vec<String> = events.into_iter().map(|e| e.to_string()).collect();
+        match &self.kind {
+            Kind::MidStreamError { code, message, .. } => {
+                let mut last = chunk(json!({ "content": "" }), Some(("error", "error")));
+                last["error"] = json!({ "code": code, "message": message });
+                events.push(last.to_string());
+            }
+            Kind::Cut { .. } => {}
+            _ => {
+                events.push(chunk(json!({}), Some(self.finish_reason())).to_string());
+                let mut usage = self.head("chat.completion.chunk");
+                usage["choices"] = json!([]);
+                usage["usage"] = self.usage();
+                events.push(usage.to_string());
+                events.push("[DONE]".into());
+            }
+        }
+        events
+    }
+}
+
+async fn send_stream(socket: &mut TcpStream, answer: &Answer) -> std::io::Result<()> {
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n";
+    socket.write_all(head.as_bytes()).await?;
+    let mut frames = vec![": OPENROUTER PROCESSING\n\n".to_owned(), ": OPENROUTER PROCESSING\n\n".to_owned()];
+    frames.extend(answer.events().into_iter().map(|e| format!("data: {e}\n\n")));
+    for frame in frames {
+        socket.write_all(format!("{:x}\r\n{frame}\r\n", frame.len()).as_bytes()).await?;
+    }
+    if let Kind::Cut { .. } = answer.kind {
+        // Half a frame, then the connection goes: the client must call this truncated.
+        socket.write_all(b"40\r\ndata: {\"id\"").await?;
+        return Err(std::io::ErrorKind::ConnectionAborted.into());
+    }
+    socket.write_all(b"0\r\n\r\n").await
+}
+
+/// Text of a message's content: a string, or its text parts joined.
+fn content_text(content: &Value) -> String {
+    match content {
+        Value::String(text) => text.clone(),
+        Value::Array(parts) => parts.iter().filter_map(|p| p["text"].as_str()).collect::<Vec<_>>().join(""),
+        _ => String::new(),
+    }
+}
+
+fn count_words(text: &str) -> u64 {
+    text.split_whitespace().count() as u64
+}
+
+/// Splits text into word-sized deltas that concatenate back to it exactly.
+fn split_words(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices().skip(1) {
+        if c == ' ' {
+            pieces.push(&text[start..i]);
+            start = i;
+        }
+    }
+    if start < text.len() {
+        pieces.push(&text[start..]);
+    }
+    pieces
+}

@@ -15,10 +15,7 @@
 use std::{io::Write, process::ExitCode};
 
 use futures_util::StreamExt;
-use openrouter_bindings::{
-    ChatStreamAccumulator, Client,
-    mock::{MOCK_API_KEY, MockServer},
-};
+use openrouter_bindings::{ChatStreamAccumulator, mock};
 
 const USAGE: &str = "usage: chat [--stream] [--json] [--model MODEL] PROMPT";
 const DEFAULT_MODEL: &str = "openrouter/auto";
@@ -67,19 +64,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), openrouter_bindings::Error> {
-    let has_key = std::env::var("OPENROUTER_API_KEY").is_ok_and(|k| !k.trim().is_empty());
-    let mut builder = Client::builder().from_env();
-    let _mock = if has_key {
-        None
-    } else {
-        let mock = MockServer::start().await;
-        eprintln!(
-            "note: OPENROUTER_API_KEY is not set, so the answer comes from the crate's local mock server ({})",
-            mock.url()
-        );
-        builder = builder.api_key(MOCK_API_KEY).base_url(mock.url());
-        Some(mock)
-    };
+    let (builder, _mock) = mock::builder_from_env_or_mock().await;
     let client = builder.app_title("openrouter-bindings chat example").build()?;
     let request = client.chat(args.model).user(args.prompt);
     let response = if args.stream {

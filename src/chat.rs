@@ -136,6 +136,36 @@ impl ChatRequestBuilder {
         self.message(AssistantMessage { content: Some(Content::String(text.into())), ..message })
     }
 
+    /// Appends a tool's result, serialized as JSON (a string is sent as is).
+    pub fn tool_output<T: serde::Serialize + ?Sized>(self, tool_call_id: impl Into<String>, output: &T) -> Self {
+        self.tool_result(tool_call_id, crate::structured::tool_output(output))
+    }
+
+    /// Appends the first choice of `response` as the assistant's turn, unmodified: its text, its
+    /// tool calls, and its `reasoning_details`, which reasoning models need back as they were.
+    pub fn continue_from(self, response: &ChatResponse) -> Self {
+        match response.first_choice() {
+            Some(choice) => self.message(choice.message.clone()),
+            None => self,
+        }
+    }
+
+    /// Asks for an answer shaped as `T`: `response_format` becomes a strict JSON schema made from
+    /// `T`. Read it back with [`ChatResponse::parse`].
+    ///
+    /// ```no_run
+    /// #[derive(schemars::JsonSchema, serde::Deserialize)]
+    /// struct City { name: String, population: u64 }
+    ///
+    /// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+    /// let city: City = client.chat("openai/gpt-4o").user("The largest city in Japan?")
+    ///     .response_format_for::<City>().send().await?.parse()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn response_format_for<T: schemars::JsonSchema>(self) -> Self {
+        self.response_format(crate::structured::StrictSchema::of::<T>().response_format())
+    }
+
     /// Appends the result of the tool call `tool_call_id`.
     pub fn tool_result(self, tool_call_id: impl Into<String>, content: impl Into<Content>) -> Self {
         self.message(ToolMessage {

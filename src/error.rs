@@ -34,6 +34,14 @@ pub enum Error {
         /// The start of the body as received.
         body: String,
     },
+    /// The model's output is not what was asked for: a structured answer or tool arguments that
+    /// do not parse as the expected type.
+    InvalidOutput {
+        /// What failed, and where.
+        message: String,
+        /// The output as the model wrote it.
+        raw: String,
+    },
     /// The request was refused before sending: it could never succeed.
     InvalidRequest(String),
     /// The client could not be built: missing key, malformed URL, insecure URL, bad header.
@@ -262,6 +270,7 @@ impl fmt::Display for Error {
                 )
             }
             Error::InvalidRequest(why) => write!(f, "invalid request, not sent: {why}"),
+            Error::InvalidOutput { message, raw } => write!(f, "{message}; the output was: {}", one_line(raw, 200)),
             Error::StreamTruncated { partial_text, source } => {
                 write!(
                     f,

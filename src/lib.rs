@@ -11,6 +11,7 @@ pub mod mock;
 pub mod retry;
 mod sse;
 mod stream;
+mod structured;
 
 pub use chat::ChatRequestBuilder;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT_VALUE};
@@ -18,3 +19,4 @@ pub use error::{ApiError, Error, Moderation, TransportKind};
 pub use generated::types;
 pub use retry::RetryPolicy;
 pub use stream::{ChatStream, ChatStreamAccumulator};
+pub use structured::{StrictSchema, strict_violations};

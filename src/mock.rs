@@ -1,8 +1,11 @@
 //! A local OpenRouter double (feature `mock`): speaks the chat completions wire format on
 //! 127.0.0.1, for your tests and for running offline.
 //!
-//! It answers from a queue of scripted [`MockReply`]s (when the queue is empty it echoes the last
-//! user message), streams the way OpenRouter does (leading `: OPENROUTER PROCESSING` comments, a
+//! It answers from a queue of scripted [`MockReply`]s. When the queue is empty it makes a reply up:
+//! an instance of the requested JSON schema, a call of the first tool (arguments from its schema),
+//! what a tool said, or the last user message echoed.
+//!
+//! It streams the way OpenRouter does (leading `: OPENROUTER PROCESSING` comments, a
 //! usage-only final chunk, `[DONE]`), injects failures, and records every request. A request that
 //! does not match the spec gets a 400 envelope, as OpenRouter would answer; one without a bearer
 //! key gets a 401.
@@ -201,6 +204,21 @@ impl MockServer {
     }
 }
 
+/// A client builder from the environment when `OPENROUTER_API_KEY` is set; otherwise one pointed at
+/// a freshly started mock (returned too: keep it alive while you use the client), announced in one
+/// line on stderr. The examples start this way, so they run anywhere.
+pub async fn builder_from_env_or_mock() -> (crate::ClientBuilder, Option<MockServer>) {
+    if std::env::var("OPENROUTER_API_KEY").is_ok_and(|k| !k.trim().is_empty()) {
+        return (Client::builder().from_env(), None);
+    }
+    let mock = MockServer::start().await;
+    eprintln!(
+        "note: OPENROUTER_API_KEY is not set, so the answer comes from the crate's local mock server ({})",
+        mock.url()
+    );
+    (Client::builder().api_key(MOCK_API_KEY).base_url(mock.url()), Some(mock))
+}
+
 impl Drop for MockServer {
     fn drop(&mut self) {
         self.task.abort();
@@ -345,11 +363,7 @@ impl Answer {
         let messages = raw["messages"].as_array().cloned().unwrap_or_default();
         let prompt_tokens = messages.iter().map(|m| count_words(&content_text(&m["content"]))).sum();
         let kind = match kind {
-            Kind::Echo => {
-                let last_user =
-                    messages.iter().rev().find(|m| m["role"] == "user").map(|m| content_text(&m["content"]));
-                Kind::Text(format!("(mock) You said: {}", last_user.unwrap_or_default()))
-            }
+            Kind::Echo => echo(raw, &messages),
             other => other,
         };
         Answer {
@@ -499,6 +513,78 @@ async fn send_stream(socket: &mut TcpStream, answer: &Answer) -> std::io::Result
         return Err(std::io::ErrorKind::ConnectionAborted.into());
     }
     socket.write_all(b"0\r\n\r\n").await
+}
+
+/// The default answer: an instance of the requested schema; a call of the first tool; what the
+/// tool said; or the last user message.
+fn echo(raw: &Value, messages: &[Value]) -> Kind {
+    let last = messages.last().cloned().unwrap_or_default();
+    if raw["response_format"]["type"] == "json_schema" {
+        let schema = &raw["response_format"]["json_schema"]["schema"];
+        return Kind::Text(sample(schema, schema, 0).to_string());
+    }
+    if let (Some(tool), false) = (raw["tools"].as_array().and_then(|t| t.first()), last["role"] == "tool") {
+        let parameters = &tool["function"]["parameters"];
+        let name = tool["function"]["name"].as_str().unwrap_or("tool").to_owned();
+        return Kind::ToolCalls(vec![(name, sample(parameters, parameters, 0).to_string())]);
+    }
+    if last["role"] == "tool" {
+        return Kind::Text(format!("(mock) The tool said: {}", content_text(&last["content"])));
+    }
+    let last_user = messages.iter().rev().find(|m| m["role"] == "user").map(|m| content_text(&m["content"]));
+    Kind::Text(format!("(mock) You said: {}", last_user.unwrap_or_default()))
+}
+
+/// A value that matches `schema` (refs resolved against `root`), as a model in strict mode would
+/// write it: every property present, the first choice of every union and enum. `depth` counts
+/// `$ref` hops: past a few, recursion stops at a null branch or an empty array.
+fn sample(schema: &Value, root: &Value, depth: usize) -> Value {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let target = match reference.strip_prefix("#") {
+            Some("") => root,
+            Some(pointer) => root.pointer(pointer).unwrap_or(&Value::Null),
+            None => &Value::Null,
+        };
+        return if depth > 6 { Value::Null } else { sample(target, root, depth + 1) };
+    }
+    if let Some(value) = schema.get("const") {
+        return value.clone();
+    }
+    if let Some(value) = schema["enum"].as_array().and_then(|e| e.iter().find(|v| !v.is_null())) {
+        return value.clone();
+    }
+    if let Some(branches) = schema["anyOf"].as_array().or(schema["oneOf"].as_array()) {
+        // Deep in a recursive type, take the null branch to stop.
+        let pick = if depth > 3 { branches.iter().find(|b| b["type"] == "null") } else { None };
+        let pick = pick.or_else(|| branches.iter().find(|b| b["type"] != "null")).unwrap_or(&Value::Null);
+        return sample(pick, root, depth);
+    }
+    let kind = match &schema["type"] {
+        Value::String(t) => t.as_str(),
+        Value::Array(types) => types.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null"),
+        _ if schema.get("properties").is_some() => "object",
+        _ => "null",
+    };
+    match kind {
+        "object" => Value::Object(
+            schema["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(name, sub)| (name.clone(), sample(sub, root, depth)))
+                .collect(),
+        ),
+        "array" => {
+            let count = schema["minItems"].as_u64().unwrap_or(if depth > 3 { 0 } else { 1 });
+            Value::Array((0..count).map(|_| sample(&schema["items"], root, depth)).collect())
+        }
+        "string" if schema["format"] == "date-time" => json!("2026-01-01T00:00:00Z"),
+        "string" => json!("example"),
+        "integer" => json!(schema["minimum"].as_i64().unwrap_or(0).max(1)),
+        "number" => json!(1.5),
+        "boolean" => json!(true),
+        _ => Value::Null,
+    }
 }
 
 /// Text of a message's content: a string, or its text parts joined.

@@ -43,6 +43,12 @@ fn no_machine_numbered_names_reach_the_public_api() {
         })
         .collect();
     assert!(bad.is_empty(), "{bad:?}");
+    let numbered_variants: Vec<&str> = CODE
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("Variant") && l[7..].starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert!(numbered_variants.is_empty(), "{numbered_variants:?}");
 }
 
 #[test]

@@ -35,6 +35,7 @@ pub fn finish(spec: &mut Value) -> Result<(), Error> {
     integer_counts(spec);
     lift_union_branches(spec);
     merge_string_enum_branches(spec);
+    title_scalar_branches(spec);
     merge_duplicates(spec);
     rename_schemas(spec, NAMES)?;
     drop_unused(spec);
@@ -365,6 +366,25 @@ pub fn merge_string_enum_branches(spec: &mut Value) {
     schemas(spec).extend(modes);
 }
 
+/// Scalar union branches are titled by their JSON type, so the Rust variants read
+/// `Number(f64)` / `String(String)` rather than `Double(f64)` (named after the format).
+pub fn title_scalar_branches(spec: &mut Value) {
+    walk_objects(spec, &mut |schema| {
+        let Some(Value::Array(branches)) = schema.get_mut("oneOf") else { return };
+        for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+            let title = match branch.get("type").and_then(Value::as_str) {
+                Some("number") => "Number",
+                Some("integer") => "Integer",
+                Some("boolean") => "Boolean",
+                Some("string") if !branch.contains_key("enum") => "String",
+                Some("array") => "Array",
+                _ => continue,
+            };
+            branch.entry("title").or_insert(json!(title));
+        }
+    });
+}
+
 fn error_response_schema() -> Value {
     json!({
         "type": "object",
@@ -481,6 +501,10 @@ pub const NAMES: &[(&str, &str)] = &[
     ("Schema191", "ReasoningEncrypted"),
     ("Schema192", "ReasoningText"),
     ("Schema21", "ReasoningFormat"),
+    ("ProviderSort", "SortBy"),
+    ("ProviderSortConfig", "SortConfig"),
+    ("ProviderSortConfigPartition", "SortPartition"),
+    ("ProviderSortUnion", "ProviderSort"),
     ("ChatGenerationParams", "ChatRequest"),
     ("ChatGenerationParamsRoute", "Route"),
     ("ChatGenerationParamsTrace", "TraceMetadata"),
@@ -895,6 +919,16 @@ mod tests {
             json!([{"allOf": [{"$ref": "#/components/schemas/ChoiceMode"}], "title": "Mode"}, {"$ref": "#/components/schemas/Named"}])
         );
         assert_eq!(*schema(&spec, "ChoiceMode"), json!({"type": "string", "enum": ["none", "auto"]}));
+    }
+
+    #[test]
+    fn scalar_branches_are_titled_by_type() {
+        let mut spec = doc(
+            "P: {oneOf: [{type: number, format: double}, {type: string}, {type: string, enum: [a]}, {type: integer, title: Code}]}",
+        );
+        title_scalar_branches(&mut spec);
+        let titles: Vec<&Value> = schema(&spec, "P")["oneOf"].as_array().unwrap().iter().map(|b| &b["title"]).collect();
+        assert_eq!(titles, [&json!("Number"), &json!("String"), &Value::Null, &json!("Code")]);
     }
 
     #[test]

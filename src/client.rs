@@ -100,7 +100,7 @@ impl Client {
             let result = self.attempt(body.clone(), streaming, timeout).instrument(span.clone()).await;
             let outcome = match &result {
                 Ok(_) => return result,
-                Err(Error::Api(e)) => Outcome::Status(e.code().try_into().unwrap_or(0), e.retry_after),
+                Err(Error::Api(e)) => Outcome::Status(e.retry_status(), e.retry_after),
                 Err(e) if e.is_retryable() => Outcome::Connection,
                 Err(_) => Outcome::Final,
             };

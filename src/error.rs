@@ -138,6 +138,12 @@ impl ApiError {
         }
     }
 
+    /// The status retrying goes by: the HTTP status of an error answer; for an error envelope on
+    /// a 2xx (or a mid-stream error), its numeric code.
+    pub(crate) fn retry_status(&self) -> u16 {
+        if self.status >= 400 { self.status } else { self.code().try_into().unwrap_or(0) }
+    }
+
     /// The code exactly as sent: a number, or a string such as `server_error` in streams.
     pub fn raw_code(&self) -> Option<&ErrorBodyCode> {
         self.body.code.as_ref()
@@ -225,7 +231,7 @@ impl Error {
     /// Whether trying the same request again may succeed (what the retry loop uses).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => crate::retry::is_retryable_status(e.code().try_into().unwrap_or(0)),
+            Error::Api(e) => crate::retry::is_retryable_status(e.retry_status()),
             Error::Transport { kind, .. } => matches!(kind, TransportKind::Connect | TransportKind::Timeout),
             _ => false,
         }

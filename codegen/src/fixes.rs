@@ -47,6 +47,12 @@ pub const FIXES: &[Fix] = &[
         ]),
     },
     Fix {
+        name: "request-body-required",
+        reason: "the request body (with its required `messages`) is not marked required; Prism then skips validating it",
+        target: "/paths/~1chat~1completions/post/requestBody",
+        change: Change::AddEntries(r#"{"required": true}"#),
+    },
+    Fix {
         name: "error-statuses",
         reason: "the page lists only 400, 401, 429 and 500, with no body; OpenRouter also answers these (WIRE.md section 4)",
         target: "/paths/~1chat~1completions/post/responses",

@@ -48,9 +48,15 @@ pub fn normalized(spec_text: &str) -> Result<Value, Error> {
 }
 
 /// Runs the whole pipeline on the vendored spec text.
+///
+/// The normalized document is the API contract (what Prism serves); progenitor reads a copy whose
+/// response side is opened so that unknown values decode (see [`normalize::open_response_side`]).
 pub fn build(spec_text: &str) -> Result<Output, Error> {
     let spec = normalized(spec_text)?;
-    let code = generate::generate(&spec, &util::sha256_hex(spec_text.as_bytes()))?;
+    let mut for_codegen = spec.clone();
+    normalize::unions_for_codegen(&mut for_codegen);
+    normalize::open_response_side(&mut for_codegen);
+    let code = generate::generate(&for_codegen, &util::sha256_hex(spec_text.as_bytes()))?;
     let normalized_json = serde_json::to_string_pretty(&spec).expect("a JSON value serializes") + "\n";
     Ok(Output { normalized_json, code })
 }

@@ -33,13 +33,15 @@ pub fn finish(spec: &mut Value) -> Result<(), Error> {
     shared_error_response(spec);
     inline_aliases(spec);
     integer_counts(spec);
+    unsigned_bounds(spec);
     lift_union_branches(spec);
     merge_string_enum_branches(spec);
     title_scalar_branches(spec);
+    optional_refs_not_nullable(spec);
+    known_or_any_string_as_any_of(spec);
     merge_duplicates(spec);
     rename_schemas(spec, NAMES)?;
     drop_unused(spec);
-    open_response_side(spec);
     check_names(spec)?;
     check_refs(spec)
 }
@@ -253,6 +255,27 @@ pub fn integer_counts(spec: &mut Value) {
     });
 }
 
+/// `uint*` formats also get `minimum`/`maximum`, so tools that do not know these formats (Prism's
+/// validator and its random responses) still keep to the range the Rust type can hold.
+pub fn unsigned_bounds(spec: &mut Value) {
+    walk_objects(spec, &mut |schema| {
+        if schema.get("type").and_then(Value::as_str) != Some("integer") {
+            return;
+        }
+        let maximum = match schema.get("format").and_then(Value::as_str) {
+            Some("uint8") => Some(u64::from(u8::MAX)),
+            Some("uint16") => Some(u64::from(u16::MAX)),
+            Some("uint32" | "uint") => Some(u64::from(u32::MAX)),
+            Some("uint64") => None,
+            _ => return,
+        };
+        schema.entry("minimum").or_insert(json!(0));
+        if let Some(maximum) = maximum {
+            schema.entry("maximum").or_insert(json!(maximum));
+        }
+    });
+}
+
 /// `{$ref: X, description: D}` → `{allOf: [{$ref: X}], description: D}`.
 ///
 /// 3.0 ignores every sibling of a `$ref`; this keeps the page's property descriptions as rustdoc.
@@ -364,6 +387,60 @@ pub fn merge_string_enum_branches(spec: &mut Value) {
         modes.insert(mode, json!({ "type": "string", "enum": values }));
     }
     schemas(spec).extend(modes);
+}
+
+/// Optional properties that wrap a `$ref` (`allOf: [$ref]`) drop `nullable`.
+///
+/// An optional property may be absent, and the client reads `null` as absent, so nothing is lost;
+/// but OpenAPI 3.0 gives `nullable` no meaning without `type`, and Prism then silently stops
+/// validating request bodies altogether.
+pub fn optional_refs_not_nullable(spec: &mut Value) {
+    walk_objects(spec, &mut |schema| {
+        let required: Vec<Value> = schema.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
+        let Some(Value::Object(properties)) = schema.get_mut("properties") else { return };
+        for (name, property) in properties.iter_mut() {
+            let Some(property) = property.as_object_mut() else { continue };
+            if property.contains_key("allOf") && !property.contains_key("type") && !required.contains(&json!(name)) {
+                property.remove("nullable");
+            }
+        }
+    });
+}
+
+/// "A known name, or any string" (`oneOf: [ProviderName, {type: string}]`) becomes `anyOf`.
+///
+/// A known value matches both branches, so as `oneOf` the page rejects `"OpenAI"` itself; the
+/// contract means "any string". The code generator reads these back as `oneOf`
+/// ([`unions_for_codegen`]), which serde tries in order: known first, then the plain string.
+pub fn known_or_any_string_as_any_of(spec: &mut Value) {
+    let string_enums: BTreeSet<String> = schemas(spec)
+        .iter()
+        .filter(|(_, s)| s["type"] == "string" && s.get("enum").is_some())
+        .map(|(n, _)| n.clone())
+        .collect();
+    walk_objects(spec, &mut |schema| {
+        let Some(Value::Array(branches)) = schema.get("oneOf") else { return };
+        let any_string = branches.iter().any(|b| b["type"] == "string" && b.get("enum").is_none());
+        let known = branches.iter().any(|b| {
+            b.get("enum").is_some() || b.as_object().and_then(ref_name).is_some_and(|n| string_enums.contains(n))
+        });
+        if any_string && known {
+            let branches = schema.remove("oneOf").expect("checked");
+            schema.insert("anyOf".into(), branches);
+        }
+    });
+}
+
+/// What the generator reads differs from the contract in one way: unions are `oneOf`.
+///
+/// typify makes an untagged enum of a `oneOf` (serde tries the variants in order), but a struct
+/// of optional fields of an `anyOf`.
+pub fn unions_for_codegen(spec: &mut Value) {
+    walk_objects(spec, &mut |schema| {
+        if let Some(branches) = schema.remove("anyOf") {
+            schema.insert("oneOf".into(), branches);
+        }
+    });
 }
 
 /// Scalar union branches are titled by their JSON type, so the Rust variants read
@@ -603,6 +680,10 @@ pub fn drop_unused(spec: &mut Value) {
 }
 
 /// The response side accepts what a newer OpenRouter sends, and keeps it.
+///
+/// This shapes the generated code only: `build` applies it to the copy progenitor reads, not to
+/// the normalized document (a catch-all branch would make every known value match two `oneOf`
+/// branches, which a validator such as Prism rightly rejects).
 ///
 /// Every string enum (of two or more values) reachable from a response becomes `Known(enum) |
 /// Unknown(String)`, and every union reachable from a response gains a last `Unknown` branch that
@@ -844,6 +925,19 @@ mod tests {
     }
 
     #[test]
+    fn unsigned_formats_get_their_range() {
+        let mut spec = doc(
+            "O: {properties: {a: {type: integer, format: uint8}, b: {type: integer, format: uint64}, c: {type: integer, format: int64}, d: {type: integer, format: uint32, maximum: 10}}}",
+        );
+        unsigned_bounds(&mut spec);
+        let p = &schema(&spec, "O")["properties"];
+        assert_eq!(p["a"], json!({"type": "integer", "format": "uint8", "minimum": 0, "maximum": 255}));
+        assert_eq!(p["b"], json!({"type": "integer", "format": "uint64", "minimum": 0}));
+        assert_eq!(p["c"], json!({"type": "integer", "format": "int64"}));
+        assert_eq!(p["d"], json!({"type": "integer", "format": "uint32", "maximum": 10, "minimum": 0}));
+    }
+
+    #[test]
     fn ref_siblings_move_under_all_of() {
         let mut spec = doc("O: {type: object, properties: {p: {$ref: '#/components/schemas/X', description: why}}}");
         ref_siblings(&mut spec);
@@ -919,6 +1013,30 @@ mod tests {
             json!([{"allOf": [{"$ref": "#/components/schemas/ChoiceMode"}], "title": "Mode"}, {"$ref": "#/components/schemas/Named"}])
         );
         assert_eq!(*schema(&spec, "ChoiceMode"), json!({"type": "string", "enum": ["none", "auto"]}));
+    }
+
+    #[test]
+    fn optional_ref_properties_drop_nullable_required_ones_keep_it() {
+        let mut spec = doc(
+            "O: {properties: {a: {allOf: [{$ref: '#/components/schemas/X'}], nullable: true}, b: {allOf: [{$ref: '#/components/schemas/X'}], nullable: true}, c: {type: string, nullable: true}}, required: [b]}",
+        );
+        optional_refs_not_nullable(&mut spec);
+        let p = &schema(&spec, "O")["properties"];
+        assert_eq!(p["a"], json!({"allOf": [{"$ref": "#/components/schemas/X"}]}));
+        assert_eq!(p["b"]["nullable"], true);
+        assert_eq!(p["c"]["nullable"], true);
+    }
+
+    #[test]
+    fn known_or_any_string_is_any_of_in_the_contract_and_one_of_for_codegen() {
+        let mut spec = doc("Name: {type: string, enum: [OpenAI]}\n\
+             Slug: {oneOf: [{$ref: '#/components/schemas/Name'}, {type: string}]}\n\
+             Other: {oneOf: [{type: number}, {type: string}]}");
+        known_or_any_string_as_any_of(&mut spec);
+        assert!(schema(&spec, "Slug")["anyOf"].is_array());
+        assert!(schema(&spec, "Other")["oneOf"].is_array(), "no known names: stays oneOf");
+        unions_for_codegen(&mut spec);
+        assert!(schema(&spec, "Slug")["oneOf"].is_array() && schema(&spec, "Slug").get("anyOf").is_none());
     }
 
     #[test]

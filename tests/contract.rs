@@ -1,0 +1,256 @@
+//! Contract tests against Prism, a real OpenAPI server, serving the normalized spec build.rs wrote.
+//!
+//! They need Prism (`npm ci --prefix contract`), so they are `#[ignore]`d in a plain `cargo test`;
+//! `.ci/run` installs Prism and runs them with `PRISM_BIN` set:
+//! `PRISM_BIN=contract/node_modules/.bin/prism cargo test --test contract -- --ignored`.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+};
+
+use openrouter_bindings::{
+    ChatRequestBuilder, Client, RetryPolicy,
+    types::{
+        CacheControl, CacheControlType, CacheTtl, ContentPart, DataCollection, DebugOptions, FileParserPlugin,
+        FileParserPluginId, ImageDetail, KnownCacheTtl, KnownImageDetail, MaxPrice, Modality, PdfParserEngine,
+        PdfParserOptions, PercentileCutoffs, Percentiles, Plugin, PriceLimit, ProviderName, ProviderNameOrSlug,
+        ProviderPreferences, ProviderSort, Quantization, ReasoningConfig, ReasoningEffort, ReasoningSummaryVerbosity,
+        ResponseFormat, ResponseFormatJsonObject, ResponseFormatJsonObjectType, ResponseFormatText,
+        ResponseFormatTextGrammar, ResponseFormatTextGrammarType, ResponseFormatTextType, ResponseHealingPlugin,
+        ResponseHealingPluginId, Route, SortBy, SortConfig, SortPartition, Stop, TextPart, TextPartType, Tool,
+        ToolChoice, TraceMetadata, WebSearchEngine, WebSearchPlugin, WebSearchPluginId,
+    },
+};
+
+const SPEC: &str = concat!(env!("OUT_DIR"), "/openapi.normalized.json");
+
+/// A Prism process, stopped on drop.
+struct Prism {
+    child: Child,
+    url: String,
+}
+
+impl Prism {
+    fn start(dynamic: bool) -> Prism {
+        let bin = std::env::var("PRISM_BIN").expect("set PRISM_BIN to the prism executable (see .ci/run)");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut command = Command::new(bin);
+        command.args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), SPEC]);
+        if dynamic {
+            command.arg("-d");
+        }
+        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("prism starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        for line in lines.by_ref() {
+            if line.unwrap().contains("Prism is listening") {
+                break;
+            }
+        }
+        // Prism logs every request: keep reading, or it dies of a broken pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Prism { child, url: format!("http://127.0.0.1:{port}") }
+    }
+
+    fn client(&self) -> Client {
+        Client::builder().api_key("sk-or-contract").base_url(&self.url).retry(RetryPolicy::none()).build().unwrap()
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn parsed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
+    serde_json::from_value(value).unwrap()
+}
+
+/// Realistic requests built with the crate's builder, one per feature of the request schema.
+fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
+    let chat = || client.chat("openai/gpt-4o-mini");
+    let text_part = TextPart {
+        cache_control: Some(CacheControl {
+            ttl: Some(CacheTtl::Known(KnownCacheTtl::X1h)),
+            type_: CacheControlType::Ephemeral,
+        }),
+        text: "cached context".into(),
+        type_: TextPartType::Text,
+    };
+    let mut image = ContentPart::image_url("https://example.test/cat.png");
+    if let ContentPart::ImagePart(part) = &mut image {
+        part.image_url.detail = Some(ImageDetail::Known(KnownImageDetail::High));
+    }
+    let provider = ProviderPreferences {
+        order: Some(vec![
+            ProviderNameOrSlug::ProviderName(ProviderName::OpenAi),
+            ProviderNameOrSlug::String("custom-slug".into()),
+        ]),
+        only: Some(vec![ProviderNameOrSlug::ProviderName(ProviderName::Anthropic)]),
+        ignore: Some(vec![ProviderNameOrSlug::String("deepinfra".into())]),
+        allow_fallbacks: Some(false),
+        require_parameters: Some(true),
+        data_collection: Some(DataCollection::Deny),
+        zdr: Some(true),
+        quantizations: Some(vec![Quantization::Fp8, Quantization::Bf16]),
+        sort: Some(ProviderSort::Config(SortConfig {
+            by: Some(SortBy::Throughput),
+            partition: Some(SortPartition::None),
+        })),
+        max_price: Some(MaxPrice {
+            prompt: Some(PriceLimit::Number(1.5)),
+            completion: Some(PriceLimit::String("2".into())),
+            ..Default::default()
+        }),
+        preferred_min_throughput: Some(PercentileCutoffs::Percentiles(Percentiles {
+            p50: Some(20.0),
+            p90: Some(10.0),
+            ..Default::default()
+        })),
+        preferred_max_latency: Some(PercentileCutoffs::Number(2.5)),
+        ..Default::default()
+    };
+    let plugins = vec![
+        Plugin::WebSearchPlugin(WebSearchPlugin {
+            enabled: Some(true),
+            engine: Some(WebSearchEngine::Exa),
+            id: WebSearchPluginId::Web,
+            max_results: Some(3),
+            search_prompt: Some("Sources:".into()),
+        }),
+        Plugin::FileParserPlugin(FileParserPlugin {
+            enabled: None,
+            id: FileParserPluginId::FileParser,
+            pdf: Some(PdfParserOptions { engine: Some(PdfParserEngine::MistralOcr) }),
+        }),
+        Plugin::ResponseHealingPlugin(ResponseHealingPlugin {
+            enabled: Some(true),
+            id: ResponseHealingPluginId::ResponseHealing,
+        }),
+    ];
+    #[derive(schemars::JsonSchema)]
+    #[allow(dead_code)]
+    struct Answer {
+        city: String,
+        population: Option<u64>,
+    }
+    #[derive(schemars::JsonSchema)]
+    #[allow(dead_code)]
+    struct WeatherArgs {
+        city: String,
+        unit: Option<String>,
+    }
+    vec![
+        ("user text", chat().user("hi")),
+        ("system, developer, user, assistant prefill", chat().system("s").developer("d").user("u").assistant("a")),
+        ("no model (account default)", client.chat("").user("hi")),
+        ("user name", chat().message(parsed::<openrouter_bindings::types::UserMessage>(serde_json::json!({"role": "user", "content": "hi", "name": "ann"})))),
+        ("every content part", chat().user(vec![ContentPart::TextPart(text_part.clone()), image, ContentPart::image_bytes("image/png", b"png"), ContentPart::audio("wav", b"RIFF"), ContentPart::video_url("https://example.test/v.mp4")])),
+        ("input_video part", chat().user(vec![parsed::<ContentPart>(serde_json::json!({"type": "input_video", "video_url": {"url": "https://v"}}))])),
+        ("system text parts with cache control", chat().message(parsed::<openrouter_bindings::types::SystemMessage>(serde_json::json!({"role": "system", "content": [serde_json::to_value(&text_part).unwrap()]}))).user("u")),
+        ("tool loop messages", chat().user("weather?").message(parsed::<openrouter_bindings::types::AssistantMessage>(serde_json::json!({"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "weather", "arguments": "{\"city\":\"Bern\"}"}}]}))).tool_result("call_1", "21C")),
+        ("reasoning details round trip", chat().user("q").message(parsed::<openrouter_bindings::types::AssistantMessage>(serde_json::json!({"role": "assistant", "content": "a", "reasoning": "r", "reasoning_details": [{"type": "reasoning.text", "text": "r", "signature": "s", "format": "anthropic-claude-v1", "index": 0}, {"type": "reasoning.encrypted", "data": "x"}, {"type": "reasoning.summary", "summary": "y"}]}))).user("q2")),
+        ("tools from types, auto", chat().user("u").tools([Tool::function::<WeatherArgs>("weather", "w")]).tool_choice(ToolChoice::auto())),
+        ("tool choice named", chat().user("u").tools([Tool::function::<WeatherArgs>("weather", "w")]).tool_choice(ToolChoice::function("weather"))),
+        ("tool choice required", chat().user("u").tools([Tool::function::<WeatherArgs>("weather", "w")]).tool_choice(ToolChoice::required())),
+        ("tool choice none", chat().user("u").tools([Tool::function::<WeatherArgs>("weather", "w")]).tool_choice(ToolChoice::none())),
+        ("response format text", chat().user("u").response_format(ResponseFormat::Text(ResponseFormatText { type_: ResponseFormatTextType::Text }))),
+        ("response format json object", chat().user("u").response_format(ResponseFormat::JsonObject(ResponseFormatJsonObject { type_: ResponseFormatJsonObjectType::JsonObject }))),
+        ("response format json schema from a type", chat().user("u").response_format_for::<Answer>()),
+        ("response format grammar", chat().user("u").response_format(ResponseFormat::TextGrammar(ResponseFormatTextGrammar { grammar: "root ::= \"yes\"".into(), type_: ResponseFormatTextGrammarType::Grammar }))),
+        ("provider preferences, all fields", chat().user("u").provider(provider)),
+        ("provider sort shorthand", chat().user("u").provider(ProviderPreferences { sort: Some(ProviderSort::By(SortBy::Price)), ..Default::default() })),
+        ("models fallbacks and route", chat().user("u").models(["anthropic/claude-sonnet-4", "google/gemini-2.5-pro"]).route(Route::Fallback)),
+        ("plugins", chat().user("u").plugins(plugins)),
+        ("reasoning config", chat().user("u").reasoning(ReasoningConfig { effort: Some(ReasoningEffort::High), summary: Some(ReasoningSummaryVerbosity::Concise), max_tokens: Some(2000), exclude: Some(false), enabled: Some(true) })),
+        ("reasoning effort max", chat().user("u").reasoning_effort(ReasoningEffort::Max)),
+        ("stop string", chat().user("u").stop("END")),
+        ("stop list", chat().user("u").stop(Stop::Array(vec!["\n\n".into(), "END".into()]))),
+        ("sampling", chat().user("u").temperature(0.7).top_p(0.9).frequency_penalty(0.1).presence_penalty(-0.2).seed(42).max_tokens(256).max_completion_tokens(300)),
+        ("logprobs", chat().user("u").logprobs(true).top_logprobs(3)),
+        ("logit bias", chat().user("u").with(|r| { r.logit_bias = Some([("50256".to_owned(), -100.0)].into_iter().collect()); })),
+        ("user id, session, metadata, trace", chat().user("u").user_id("u-1").session_id("s-1").metadata("team", "search").trace(TraceMetadata { trace_id: Some("t-1".into()), span_name: Some("chat".into()), ..Default::default() })),
+        ("modalities", chat().user("draw a cat").modalities([Modality::Text, Modality::Image])),
+        ("debug echo", chat().user("u").with(|r| r.debug = Some(DebugOptions { echo_upstream_body: Some(true) }))),
+    ]
+}
+
+#[tokio::test]
+#[ignore = "needs Prism: see .ci/run"]
+async fn every_request_the_builder_makes_passes_prism_validation() {
+    let prism = Prism::start(false);
+    let client = prism.client();
+    let mut validated = 0;
+    for (name, request) in requests(&client) {
+        // Not streaming: Prism validates, then answers a spec-valid completion.
+        let response = request.clone().send().await;
+        assert!(response.is_ok(), "{name}: Prism refused the request: {:?}", response.err());
+        // With `stream: true` (the body `stream()` sends; Prism cannot answer SSE, so it is posted
+        // directly and only validated).
+        let mut body = request.build().unwrap();
+        body.stream = Some(true);
+        let answer = reqwest::Client::new()
+            .post(format!("{}/chat/completions", prism.url))
+            .bearer_auth("k")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let violations = answer.headers().get("sl-violations").map(|v| v.to_str().unwrap_or_default().to_owned());
+        assert_eq!((answer.status().as_u16(), violations), (200, None), "{name} (stream: true)");
+        validated += 2;
+    }
+    println!("Prism validated {validated} requests");
+    assert!(validated >= 60);
+
+    // And Prism does refuse what the spec does not allow, so the passes above mean something.
+    let error = client.chat("m").user("u").extra("route", "cheapest").send().await.unwrap_err();
+    assert!(matches!(error.status(), Some(400 | 422)), "{error:?}");
+    let error = client
+        .chat("m")
+        .user("u")
+        .extra("messages", serde_json::json!([{"role": "wizard", "content": "x"}]))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error.status(), Some(400 | 422)), "{error:?}");
+}
+
+#[tokio::test]
+#[ignore = "needs Prism: see .ci/run"]
+async fn five_hundred_random_spec_valid_responses_all_decode() {
+    let prism = Prism::start(true);
+    let client = prism.client();
+    let mut decoded = 0;
+    let mut with_unknown_fields = 0;
+    for i in 0..500 {
+        let raw = reqwest::Client::new()
+            .post(format!("{}/chat/completions", prism.url))
+            .bearer_auth("k")
+            .json(&serde_json::json!({"messages": [{"role": "user", "content": format!("n{i}")}]}))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let value: serde_json::Value = serde_json::from_str(&raw).unwrap();
+        let known =
+            ["id", "choices", "created", "model", "object", "system_fingerprint", "usage", "provider", "service_tier"];
+        if value.as_object().unwrap().keys().any(|k| !known.contains(&k.as_str())) {
+            with_unknown_fields += 1;
+        }
+        let decoded_response: Result<openrouter_bindings::types::ChatResponse, _> = serde_json::from_str(&raw);
+        assert!(decoded_response.is_ok(), "response {i} does not decode: {:?}\n{raw}", decoded_response.err());
+        decoded += 1;
+    }
+    // The same through the client's own path.
+    for _ in 0..20 {
+        client.chat("m").user("u").send().await.unwrap();
+        decoded += 1;
+    }
+    println!("decoded {decoded} Prism responses ({with_unknown_fields} of the raw 500 had unknown top-level fields)");
+    assert_eq!(decoded, 520);
+}

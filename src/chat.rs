@@ -320,7 +320,7 @@ impl ChatRequestBuilder {
             let (client, body, retry, timeout) = self.prepare(false)?;
             let response = client.post(body, false, &retry, timeout).await?;
             let status = response.status().as_u16();
-            let bytes = response.bytes().await.map_err(Error::transport)?;
+            let bytes = crate::client::read_body(response).await?;
             let result = decode_response(status, &bytes);
             let span = tracing::Span::current();
             span.record("status", status).record("latency_ms", started.elapsed().as_millis() as u64);

@@ -143,12 +143,32 @@ impl Client {
         let retry_after =
             header_str(response.headers(), "retry-after").and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
         let generation_id = header_str(response.headers(), "x-generation-id").map(str::to_owned);
-        let bytes = response.bytes().await.map_err(Error::transport)?;
+        let bytes = read_body(response).await?;
         let mut error = ApiError::from_body(status, &bytes);
         error.retry_after = retry_after;
         error.generation_id = generation_id;
         Err(Error::Api(Box::new(error)))
     }
+}
+
+/// The largest response body read into memory (a non-streaming answer or an error page).
+pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Reads a whole body, refusing to hold more than [`MAX_BODY_BYTES`].
+pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<Bytes, Error> {
+    let status = response.status().as_u16();
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(Error::Decode {
+                status,
+                message: format!("the body is larger than {} MiB; refused", MAX_BODY_BYTES >> 20),
+                body: crate::error::snippet(&body),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

@@ -42,7 +42,7 @@ use crate::{Client, RetryPolicy, types::ChatRequest};
 /// The key [`MockServer::client`] sends; the mock accepts any non-empty bearer key.
 pub const MOCK_API_KEY: &str = "sk-or-mock-key";
 
-/// A running mock. It stops when dropped.
+/// A running mock. It stops when dropped, closing its connections.
 #[derive(Debug)]
 pub struct MockServer {
     url: String,
@@ -170,8 +170,11 @@ impl MockServer {
         let state = Arc::new(State::default());
         let shared = state.clone();
         let task = tokio::spawn(async move {
+            // Connections live in this task's set: dropping the server aborts them all.
+            let mut connections = tokio::task::JoinSet::new();
             while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(serve_connection(socket, shared.clone()));
+                while connections.try_join_next().is_some() {}
+                connections.spawn(serve_connection(socket, shared.clone()));
             }
         });
         MockServer { url, state, task }

@@ -74,7 +74,7 @@ impl ChatStream {
             .is_some_and(|v| v.trim_start().starts_with("text/event-stream"));
         if !is_sse {
             // A JSON answer to a stream request: an error envelope on a 200, or a body we cannot use.
-            let bytes = response.bytes().await.map_err(Error::transport)?;
+            let bytes = crate::client::read_body(response).await?;
             return match decode_response(status, &bytes) {
                 Ok(_) => Err(Error::Decode {
                     status,
@@ -156,10 +156,14 @@ impl ChatStream {
 
     /// The connection ended: complete only if every choice seen has finished (WIRE.md 7.1).
     fn on_eof(&mut self, source: Option<reqwest::Error>) {
-        let error = if source.is_none() && self.seen.is_complete() {
-            None
-        } else {
-            Some(Error::StreamTruncated { partial_text: self.seen.text(0), source: source.map(|e| e.without_url()) })
+        let error = match source {
+            // The request's total timeout (ClientBuilder::timeout) ran out mid-stream.
+            Some(e) if e.is_timeout() => Some(Error::transport(e)),
+            None if self.seen.is_complete() => None,
+            source => Some(Error::StreamTruncated {
+                partial_text: self.seen.text(0),
+                source: source.map(|e| e.without_url()),
+            }),
         };
         self.finish_with(error);
     }

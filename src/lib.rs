@@ -5,6 +5,9 @@ mod chat;
 mod client;
 mod error;
 mod ext;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod generated;
 #[cfg(feature = "mock")]
 pub mod mock;

@@ -126,7 +126,7 @@ impl ChatStream {
         })
     }
 
-    /// Turns one SSE event into a queued item; returns false when the stream is over.
+    /// Turns one SSE event into a queued item (and ends the stream on `[DONE]` or an error).
     fn on_event(&mut self, data: String) {
         if data == "[DONE]" {
             self.finish_with(None);
@@ -287,13 +287,12 @@ impl ChatStreamAccumulator {
             self.usage = serde_json::to_value(usage).ok();
         }
         for delta in &chunk.choices {
-            let choice = match self.choices.iter().position(|c| c.index == delta.index) {
-                Some(at) => &mut self.choices[at],
-                None => {
-                    self.choices.push(ChoiceParts { index: delta.index, ..Default::default() });
-                    self.choices.last_mut().expect("just pushed")
-                }
-            };
+            let choice = by_index(
+                &mut self.choices,
+                delta.index,
+                |c| c.index,
+                |index| ChoiceParts { index, ..Default::default() },
+            );
             let d = &delta.delta;
             if let Some(text) = &d.content {
                 choice.content.push_str(text);
@@ -309,13 +308,12 @@ impl ChatStreamAccumulator {
                 merge_reasoning_detail(&mut choice.reasoning_details, detail);
             }
             for call in &d.tool_calls {
-                let parts = match choice.tool_calls.iter().position(|c| c.index == call.index) {
-                    Some(at) => &mut choice.tool_calls[at],
-                    None => {
-                        choice.tool_calls.push(ToolCallParts { index: call.index, ..Default::default() });
-                        choice.tool_calls.last_mut().expect("just pushed")
-                    }
-                };
+                let parts = by_index(
+                    &mut choice.tool_calls,
+                    call.index,
+                    |c| c.index,
+                    |index| ToolCallParts { index, ..Default::default() },
+                );
                 parts.id = parts.id.take().or_else(|| call.id.clone());
                 parts.kind = parts.kind.take().or_else(|| call.type_.map(|t| t.to_string()));
                 if let Some(function) = &call.function {
@@ -403,6 +401,17 @@ impl ChoiceParts {
             choice["error"] = error;
         }
         choice
+    }
+}
+
+/// The entry with `index` (choices and tool calls arrive keyed by index, in any order), made if new.
+fn by_index<T>(items: &mut Vec<T>, index: u32, key: fn(&T) -> u32, new: fn(u32) -> T) -> &mut T {
+    match items.iter().position(|item| key(item) == index) {
+        Some(at) => &mut items[at],
+        None => {
+            items.push(new(index));
+            items.last_mut().expect("just pushed")
+        }
     }
 }
 

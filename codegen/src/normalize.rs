@@ -31,7 +31,7 @@ pub fn normalize(spec: &mut Value) -> Result<(), Error> {
 /// The rules that shape the final names and the response side, after the fixes.
 pub fn finish(spec: &mut Value) -> Result<(), Error> {
     shared_error_response(spec);
-    inline_aliases(spec);
+    inline_aliases(spec)?;
     integer_counts(spec);
     unsigned_bounds(spec);
     lift_union_branches(spec);
@@ -62,10 +62,13 @@ pub fn check_refs(spec: &mut Value) -> Result<(), Error> {
 }
 
 fn check_shape(spec: &Value) -> Result<(), Error> {
-    for pointer in ["/openapi", "/paths", "/components/schemas"] {
-        if spec.pointer(pointer).is_none() {
-            return Err(Error(format!("the spec has no `{pointer}`: is this the chat-completions page?")));
+    for pointer in ["/paths", "/components/schemas"] {
+        if !spec.pointer(pointer).is_some_and(Value::is_object) {
+            return Err(Error(format!("the spec has no `{pointer}` map: is this the chat-completions page?")));
         }
+    }
+    if spec.pointer("/openapi").is_none() {
+        return Err(Error("the spec has no `openapi` version: is this the chat-completions page?".into()));
     }
     Ok(())
 }
@@ -305,8 +308,11 @@ pub fn shared_error_response(spec: &mut Value) {
     for operation in operations(spec) {
         let Some(Value::Object(responses)) = operation.get_mut("responses") else { continue };
         for (status, response) in responses.iter_mut() {
-            if status.starts_with('4') || status.starts_with('5') {
-                response["content"] = json!({ "application/json": { "schema": schema_ref("ErrorResponse") } });
+            if let (true, Some(response)) =
+                (status.starts_with('4') || status.starts_with('5'), response.as_object_mut())
+            {
+                response
+                    .insert("content".into(), json!({ "application/json": { "schema": schema_ref("ErrorResponse") } }));
             }
         }
     }
@@ -504,25 +510,31 @@ fn error_response_schema() -> Value {
 /// Inlined: plain scalars without `enum` (`ModelName: string`, `__schema11: number`), arrays,
 /// and nullable wrappers of a single `$ref`. These are the page generator's artefacts; a name
 /// for them would only hide the real type.
-pub fn inline_aliases(spec: &mut Value) {
+pub fn inline_aliases(spec: &mut Value) -> Result<(), Error> {
     let aliases: BTreeMap<String, Value> =
         schemas(spec).iter().filter(|(_, s)| is_alias(s)).map(|(n, s)| (n.clone(), s.clone())).collect();
     schemas(spec).retain(|name, _| !aliases.contains_key(name));
-    // An alias may point at another alias: repeat until no reference to one is left.
-    let mut replaced = true;
-    while replaced {
-        replaced = false;
+    // An alias may point at another alias: repeat until no reference to one is left. An alias
+    // that reaches itself would grow forever; more passes than aliases means a cycle.
+    let mut pending = BTreeSet::new();
+    for _pass in 0..=aliases.len() {
+        pending.clear();
         walk_objects(spec, &mut |schema| {
-            if let Some(Value::Object(alias)) = ref_name(schema).and_then(|n| aliases.get(n)).cloned() {
+            if let Some(name) = ref_name(schema).filter(|n| aliases.contains_key(*n)).map(str::to_owned) {
+                let Value::Object(alias) = aliases[&name].clone() else { return };
                 schema.remove("$ref");
                 for (k, v) in alias {
                     schema.entry(k).or_insert(v);
                 }
-                replaced = true;
+                pending.insert(name);
             }
         });
+        if pending.is_empty() {
+            walk_objects(spec, &mut merge_single_all_of);
+            return Ok(());
+        }
     }
-    walk_objects(spec, &mut merge_single_all_of);
+    Err(Error(format!("these schemas only refer to each other, in a cycle: {pending:?}")))
 }
 
 fn is_alias(schema: &Value) -> bool {
@@ -972,12 +984,21 @@ mod tests {
              Arr: {type: array, items: {$ref: '#/components/schemas/Obj'}}\n\
              Wrap: {allOf: [{$ref: '#/components/schemas/Arr'}], nullable: true}\n\
              Obj: {type: object, properties: {b: {allOf: [{$ref: '#/components/schemas/Bool'}], description: d}, w: {$ref: '#/components/schemas/Wrap'}}}");
-        inline_aliases(&mut spec);
+        inline_aliases(&mut spec).unwrap();
         let names: Vec<&String> = schemas(&mut spec).keys().collect();
         assert_eq!(names, ["Obj"]);
         let p = &schema(&spec, "Obj")["properties"];
         assert_eq!(p["b"], json!({"type": "boolean", "nullable": true, "description": "d"}));
         assert_eq!(p["w"], json!({"type": "array", "items": {"$ref": "#/components/schemas/Obj"}, "nullable": true}));
+    }
+
+    #[test]
+    fn an_alias_cycle_is_an_error_not_a_hang() {
+        // Found by the normalize fuzz target: `__schema4: oneOf: [$ref: __schema4, null]`.
+        let mut spec = doc("Me: {allOf: [{$ref: '#/components/schemas/Me'}], nullable: true}\n\
+             O: {type: object, properties: {p: {$ref: '#/components/schemas/Me'}}}");
+        let err = inline_aliases(&mut spec).unwrap_err();
+        assert!(err.0.contains("cycle") && err.0.contains("Me"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,121 @@
+//! Entry points for the fuzz targets (feature `fuzzing`, not a public API): each takes arbitrary
+//! bytes the way a hostile server would send them, and must never panic.
+
+use futures_util::StreamExt;
+
+/// Feeds `bytes`, cut at `cuts`, to a [`crate::ChatStream`] and reads it to the end; then
+/// assembles what it yielded.
+pub fn stream(bytes: &[u8], cuts: &[usize]) {
+    let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+    cuts.sort_unstable();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for cut in cuts.into_iter().chain([bytes.len()]) {
+        pieces.push(Ok(bytes::Bytes::copy_from_slice(&bytes[start..cut])));
+        start = cut;
+    }
+    let stream = crate::ChatStream::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+    let items: Vec<_> = runtime.block_on(stream.collect());
+    let mut all = crate::ChatStreamAccumulator::default();
+    for item in items {
+        match item {
+            Ok(chunk) => all.push(&chunk),
+            Err(error) => drop(error.to_string()),
+        }
+    }
+    let _ = all.finish();
+}
+
+/// Decodes `bytes` as a response body with `status`: a completion, an error envelope, anything.
+pub fn response(status: u16, bytes: &[u8]) {
+    match crate::chat::decode_response(status, bytes) {
+        Ok(response) => {
+            let _ = response.text();
+            let _ = response.parse::<serde_json::Value>();
+            for call in response.tool_calls() {
+                let _ = call.arguments::<serde_json::Value>();
+            }
+        }
+        Err(error) => drop(error.to_string()),
+    }
+    let error = crate::error::ApiError::from_body(status, bytes);
+    let _ = (error.to_string(), error.moderation(), error.error_type(), error.provider_name(), error.code());
+}
+
+/// The fast regression form of the fuzz targets: random inputs, plus every saved fuzz input.
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    /// Inputs the fuzzers found or were seeded with (`fuzz/regressions/<target>/`).
+    fn saved(target: &str) -> Vec<Vec<u8>> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(target);
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| std::fs::read(e.path()).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn saved_inputs_do_not_panic() {
+        for input in saved("stream") {
+            super::stream(&input, &[1, 7, 64]);
+        }
+        for input in saved("response") {
+            super::response(200, &input);
+            super::response(503, &input);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn arbitrary_stream_bytes_do_not_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048), cuts in proptest::collection::vec(any::<usize>(), 0..8)) {
+            super::stream(&bytes, &cuts);
+        }
+
+        #[test]
+        fn sse_shaped_input_does_not_panic(events in proptest::collection::vec(("(data|:|data:|event|id)", "[ -~\u{e9}\u{1F30D}]{0,40}", "(\n|\r\n|\r|\n\n)"), 0..20)) {
+            let text: String = events.iter().map(|(f, v, end)| format!("{f} {v}{end}")).collect();
+            super::stream(text.as_bytes(), &[3, 11]);
+        }
+
+        #[test]
+        fn arbitrary_bodies_do_not_panic(status in 100u16..600, bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            super::response(status, &bytes);
+        }
+
+        #[test]
+        fn json_shaped_bodies_do_not_panic(body in json_value(3)) {
+            super::response(200, body.to_string().as_bytes());
+            super::response(429, serde_json::json!({"error": body}).to_string().as_bytes());
+            let chunk = serde_json::json!({"id": "g", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [{"index": 0, "delta": body}]});
+            super::stream(format!("data: {chunk}\n\n").as_bytes(), &[]);
+        }
+    }
+
+    fn json_value(depth: u32) -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(serde_json::Value::from),
+            "[a-z_ ]{0,12}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(depth, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map(
+                    "(id|choices|message|content|error|code|type|usage|index|role|tool_calls|metadata)",
+                    inner,
+                    0..5
+                )
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+}

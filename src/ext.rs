@@ -105,16 +105,16 @@ impl Content {
         match self {
             Content::String(text) => Cow::Borrowed(text),
             Content::Array(parts) => {
-                let mut texts = parts.iter().filter_map(|p| match p {
-                    ContentPart::TextPart(t) => Some(t.text.as_str()),
-                    _ => None,
-                });
-                match (texts.next(), texts.next()) {
-                    (None, _) => Cow::Borrowed(""),
-                    (Some(one), None) => Cow::Borrowed(one),
-                    (Some(first), Some(second)) => {
-                        Cow::Owned([first, second].into_iter().chain(texts).collect::<Vec<_>>().concat())
-                    }
+                let texts: Vec<&str> = parts
+                    .iter()
+                    .filter_map(|p| match p {
+                        ContentPart::TextPart(t) => Some(t.text.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                match texts.as_slice() {
+                    [one] => Cow::Borrowed(one),
+                    _ => Cow::Owned(texts.concat()),
                 }
             }
         }

@@ -11,9 +11,20 @@ pub fn generate(spec: &Value, spec_sha256: &str) -> Result<String, Error> {
         .map_err(|e| Error(format!("the normalized spec is not OpenAPI 3.0 at `{}`: {}", e.path(), e.inner())))?;
     let mut settings = GenerationSettings::new();
     settings.with_interface(InterfaceStyle::Positional).with_derive("PartialEq");
-    let tokens = Generator::new(&settings)
-        .generate_tokens(&openapi)
-        .map_err(|e| Error(format!("progenitor could not generate the spec: {e}")))?;
+    // typify panics on some shapes; a panic in build.rs would hide which schema it was.
+    let generated = std::panic::catch_unwind(|| Generator::new(&settings).generate_tokens(&openapi));
+    let tokens = match generated {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(e)) => return Err(Error(format!("progenitor could not generate the spec: {e}"))),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            return Err(Error(format!("progenitor panicked while generating the spec: {message}")));
+        }
+    };
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| Error(format!("progenitor produced code that does not parse: {e}")))?;
     Ok(format!(

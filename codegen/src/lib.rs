@@ -52,7 +52,11 @@ pub fn normalized(spec_text: &str) -> Result<Value, Error> {
 /// The normalized document is the API contract (what Prism serves); progenitor reads a copy whose
 /// response side is opened so that unknown values decode (see [`normalize::open_response_side`]).
 pub fn build(spec_text: &str) -> Result<Output, Error> {
-    let spec = normalized(spec_text)?;
+    generate_from(spec_text, normalized(spec_text)?)
+}
+
+/// Generates from an already normalized document (split out so tests can feed one in).
+pub fn generate_from(spec_text: &str, spec: Value) -> Result<Output, Error> {
     let mut for_codegen = spec.clone();
     normalize::unions_for_codegen(&mut for_codegen);
     normalize::open_response_side(&mut for_codegen);

@@ -35,3 +35,17 @@ fn mangled_shapes_are_errors_not_panics() {
         assert!(result.is_ok(), "panicked on {text:?}");
     }
 }
+
+#[test]
+fn a_document_the_generator_cannot_read_is_an_error_naming_the_spot() {
+    let text = include_str!("../../openapi/chat-completions.yaml");
+    let mut spec = openrouter_codegen::normalized(text).unwrap();
+    // Not OpenAPI 3.0: caught with its path before progenitor sees it.
+    spec["components"]["schemas"]["Usage"]["type"] = serde_json::json!(["object", "null"]);
+    let error = openrouter_codegen::generate_from(text, spec.clone()).err().expect("refused");
+    assert!(error.0.contains("components.schemas.Usage"), "{error}");
+    // A dangling reference makes typify panic; the panic becomes an error.
+    spec["components"]["schemas"]["Usage"] = serde_json::json!({"$ref": "#/components/schemas/Nowhere"});
+    let error = openrouter_codegen::generate_from(text, spec).err().expect("refused");
+    assert!(error.0.contains("panicked") && error.0.contains("Nowhere"), "{error}");
+}

@@ -281,8 +281,16 @@ impl ChatRequestBuilder {
     pub async fn stream(self) -> Result<ChatStream, Error> {
         let idle = self.idle_timeout.unwrap_or_else(|| self.client.stream_idle_timeout());
         let model = self.request.model.clone().unwrap_or_default();
-        let span =
-            tracing::info_span!("openrouter.chat", model = %model, stream = true, status = tracing::field::Empty);
+        let span = tracing::info_span!(
+            "openrouter.chat",
+            model = %model,
+            stream = true,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            generation_id = tracing::field::Empty,
+            prompt_tokens = tracing::field::Empty,
+            completion_tokens = tracing::field::Empty,
+        );
         async move {
             let (client, body, retry, timeout) = self.prepare(true)?;
             let response = client.post(body, true, &retry, timeout).await?;

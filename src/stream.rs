@@ -53,6 +53,9 @@ pub struct ChatStream {
     idle_timeout: Option<Duration>,
     idle: Option<Pin<Box<tokio::time::Sleep>>>,
     finished: bool,
+    /// The request's span: the stream's end records its generation id, usage and latency there.
+    span: tracing::Span,
+    started: std::time::Instant,
 }
 
 impl std::fmt::Debug for ChatStream {
@@ -97,6 +100,8 @@ impl ChatStream {
             idle_timeout,
             idle: idle_timeout.map(|t| Box::pin(tokio::time::sleep(t))),
             finished: false,
+            span: tracing::Span::current(),
+            started: std::time::Instant::now(),
         }
     }
 
@@ -150,6 +155,7 @@ impl ChatStream {
 
     fn finish_with(&mut self, error: Option<Error>) {
         self.finished = true;
+        self.seen.record_in(&self.span, self.started);
         self.body = None; // closes the connection
         self.ready.extend(error.map(Err));
     }
@@ -332,6 +338,18 @@ impl ChatStreamAccumulator {
             if let Some(error) = &delta.error {
                 choice.error = serde_json::to_value(error).ok();
             }
+        }
+    }
+
+    /// Records what the stream carried on the request's span (never any text).
+    fn record_in(&self, span: &tracing::Span, started: std::time::Instant) {
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        if let Some(id) = self.head.get("id").and_then(Value::as_str) {
+            span.record("generation_id", id);
+        }
+        if let Some(usage) = &self.usage {
+            span.record("prompt_tokens", usage["prompt_tokens"].as_u64())
+                .record("completion_tokens", usage["completion_tokens"].as_u64());
         }
     }
 

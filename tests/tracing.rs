@@ -116,3 +116,17 @@ async fn a_request_is_one_span_with_its_outcome_and_retries_are_events() {
     assert!(!everything.contains("TOPSECRET"), "the key leaked: {everything}");
     assert!(!everything.contains("MY PRIVATE QUESTION"), "message contents leaked: {everything}");
 }
+
+#[tokio::test]
+async fn a_stream_records_its_generation_id_and_usage_when_it_ends() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let mock = openrouter_bindings::mock::MockServer::start().await;
+    let stream = mock.client().chat("openai/gpt-4o-mini").user("MY PRIVATE QUESTION").stream().await.unwrap();
+    stream.collect_response().await.unwrap();
+    let log = capture.lines.lock().unwrap().join("\n");
+    assert!(log.contains("span openrouter.chat model=openai/gpt-4o-mini stream=true"), "{log}");
+    assert!(log.contains("record generation_id=\"gen-mock-1\""), "{log}");
+    assert!(log.contains("record prompt_tokens=3") && log.contains("record completion_tokens=6"), "{log}");
+    assert!(!log.contains("MY PRIVATE QUESTION"), "message contents leaked: {log}");
+}

@@ -277,16 +277,19 @@ struct ToolCallParts {
 impl ChatStreamAccumulator {
     /// Adds one chunk.
     pub fn push(&mut self, chunk: &ChatStreamChunk) {
+        // Every chunk repeats these; take them once (and the optional ones whenever they come).
+        if self.head.is_empty() {
+            self.head.insert("id".into(), json!(chunk.id));
+            self.head.insert("created".into(), json!(chunk.created));
+            self.head.insert("model".into(), json!(chunk.model));
+        }
         for (key, value) in [
-            ("id", json!(chunk.id)),
-            ("created", json!(chunk.created)),
-            ("model", json!(chunk.model)),
-            ("provider", json!(chunk.provider)),
-            ("system_fingerprint", json!(chunk.system_fingerprint)),
-            ("service_tier", json!(chunk.service_tier)),
+            ("provider", &chunk.provider),
+            ("system_fingerprint", &chunk.system_fingerprint),
+            ("service_tier", &chunk.service_tier),
         ] {
-            if !value.is_null() {
-                self.head.insert(key.into(), value);
+            if let (Some(value), false) = (value, self.head.contains_key(key)) {
+                self.head.insert(key.into(), json!(value));
             }
         }
         if let Some(usage) = &chunk.usage {

@@ -12,10 +12,10 @@ use crate::{
     retry::RetryPolicy,
     stream::ChatStream,
     types::{
-        AssistantMessage, ChatRequest, ChatResponse, Content, DeveloperMessage, DeveloperMessageRole, ErrorResponse,
-        Message, Modality, Plugin, ProviderPreferences, ReasoningConfig, ReasoningEffort, ResponseFormat, Route, Stop,
-        SystemMessage, SystemMessageRole, TextContent, Tool, ToolChoice, ToolMessage, ToolMessageRole, TraceMetadata,
-        UserMessage, UserMessageRole,
+        AssistantMessage, ChatRequest, ChatResponse, Content, DebugOptions, DeveloperMessage, DeveloperMessageRole,
+        ErrorResponse, ImageConfigValue, Message, Modality, Plugin, ProviderPreferences, ReasoningConfig,
+        ReasoningEffort, ResponseFormat, Route, Stop, SystemMessage, SystemMessageRole, TextContent, Tool, ToolChoice,
+        ToolMessage, ToolMessageRole, TraceMetadata, UserMessage, UserMessageRole,
     },
 };
 
@@ -213,6 +213,8 @@ impl ChatRequestBuilder {
         session_id: String,
         /// Observability metadata forwarded to your trace destinations.
         trace: TraceMetadata,
+        /// Debug options (`echo_upstream_body`, streaming only).
+        debug: DebugOptions,
     }
 
     list_setters! {
@@ -241,6 +243,18 @@ impl ChatRequestBuilder {
     /// One key/value pair of request metadata (at most 16 pairs).
     pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.request.metadata.insert(key.into(), value.into());
+        self
+    }
+
+    /// Biases one token (by id) by `bias`, -100 to 100.
+    pub fn logit_bias(mut self, token_id: impl Into<String>, bias: f64) -> Self {
+        self.request.logit_bias.get_or_insert_with(Default::default).insert(token_id.into(), bias);
+        self
+    }
+
+    /// One image-generation option, e.g. `("aspect_ratio", "16:9".into())`.
+    pub fn image_config(mut self, key: impl Into<String>, value: impl Into<ImageConfigValue>) -> Self {
+        self.request.image_config.insert(key.into(), value.into());
         self
     }
 

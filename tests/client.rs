@@ -360,6 +360,9 @@ async fn builder_sets_every_kind_of_parameter() {
         .session_id("s-1")
         .metadata("k", "v")
         .modalities([Modality::Text])
+        .logit_bias("50256", -100.0)
+        .image_config("aspect_ratio", ImageConfigValue::String("16:9".into()))
+        .debug(DebugOptions { echo_upstream_body: Some(true) })
         .send()
         .await
         .unwrap();
@@ -377,4 +380,7 @@ async fn builder_sets_every_kind_of_parameter() {
     );
     assert_eq!((body["route"].clone(), body["models"].clone()), (json!("fallback"), json!(["openai/gpt-4o"])));
     assert_eq!(body["metadata"], json!({"k": "v"}));
+    assert_eq!(body["logit_bias"], json!({"50256": -100.0}));
+    assert_eq!(body["image_config"], json!({"aspect_ratio": "16:9"}));
+    assert_eq!(body["debug"], json!({"echo_upstream_body": true}));
 }

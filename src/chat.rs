@@ -294,17 +294,7 @@ impl ChatRequestBuilder {
     /// under the same policy; a stream that has started is never retried.
     pub async fn stream(self) -> Result<ChatStream, Error> {
         let idle = self.idle_timeout.unwrap_or_else(|| self.client.stream_idle_timeout());
-        let model = self.request.model.clone().unwrap_or_default();
-        let span = tracing::info_span!(
-            "openrouter.chat",
-            model = %model,
-            stream = true,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-            generation_id = tracing::field::Empty,
-            prompt_tokens = tracing::field::Empty,
-            completion_tokens = tracing::field::Empty,
-        );
+        let span = self.span(true);
         async move {
             let (client, body, retry, timeout) = self.prepare(true)?;
             let response = client.post(body, true, &retry, timeout).await?;
@@ -326,17 +316,7 @@ impl ChatRequestBuilder {
     /// A 200 whose body is an error envelope is an [`Error::Api`]; a choice-level error stays on
     /// the choice and makes [`ChatResponse::text`] fail.
     pub async fn send(self) -> Result<ChatResponse, Error> {
-        let model = self.request.model.clone().unwrap_or_default();
-        let span = tracing::info_span!(
-            "openrouter.chat",
-            model = %model,
-            stream = false,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-            generation_id = tracing::field::Empty,
-            prompt_tokens = tracing::field::Empty,
-            completion_tokens = tracing::field::Empty,
-        );
+        let span = self.span(false);
         let started = std::time::Instant::now();
         async move {
             let (client, body, retry, timeout) = self.prepare(false)?;
@@ -357,6 +337,21 @@ impl ChatRequestBuilder {
         }
         .instrument(span)
         .await
+    }
+
+    /// The request's `tracing` span: model and mode now, the outcome recorded when known. Never
+    /// the key, never message contents.
+    fn span(&self, stream: bool) -> tracing::Span {
+        tracing::info_span!(
+            "openrouter.chat",
+            model = %self.request.model.as_deref().unwrap_or_default(),
+            stream,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            generation_id = tracing::field::Empty,
+            prompt_tokens = tracing::field::Empty,
+            completion_tokens = tracing::field::Empty,
+        )
     }
 
     /// Validates, serializes and splits the builder into what the request path needs.

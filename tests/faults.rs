@@ -1,58 +1,15 @@
 //! Hostile servers: each fault gives a typed error within the configured time, and the same client
 //! then serves a normal request.
 
-use std::{
-    future::Future,
-    time::{Duration, Instant},
-};
+mod common;
 
+use std::time::{Duration, Instant};
+
+use common::raw_server as hostile;
 use futures_util::StreamExt;
 use openrouter_bindings::{Client, Error, RetryPolicy, TransportKind};
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::{TcpListener, TcpStream},
-};
+use tokio::io::AsyncWriteExt;
 
-/// A server whose first connection gets `behaviour` (after the request head is read); every later
-/// one gets a healthy completion, so the test can show the same client still works.
-async fn hostile<F, Fut>(behaviour: F) -> String
-where
-    F: FnOnce(TcpStream) -> Fut + Send + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let mut behaviour = Some(behaviour);
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let first = behaviour.take();
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buffer = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buffer[..n]),
-                    }
-                }
-                match first {
-                    Some(behaviour) => behaviour(socket).await,
-                    None => {
-                        let body = HEALTHY;
-                        let head = format!(
-                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                            body.len()
-                        );
-                        let _ = socket.write_all([head.as_bytes(), body.as_bytes()].concat().as_slice()).await;
-                    }
-                }
-            });
-        }
-    });
-    url
-}
-
-const HEALTHY: &str = r#"{"id":"gen-2","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"still here"}}]}"#;
 const SSE_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n";
 const FIRST_CHUNK: &[u8] = b"data: {\"id\":\"gen-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}\n\n";
 

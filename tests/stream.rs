@@ -8,7 +8,7 @@ use common::{Framing, Reply, TestServer, completion, envelope};
 use futures_util::StreamExt;
 use openrouter_bindings::{ChatStreamAccumulator, Client, Error, RetryPolicy, types::*};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 const KEY: &str = "sk-or-v1-TOPSECRET0123456789";
 
@@ -247,17 +247,13 @@ async fn a_chunk_that_does_not_parse_is_a_decode_error_with_the_raw_event() {
 #[tokio::test]
 async fn the_idle_timeout_fires_and_keep_alive_comments_reset_it() {
     // Headers and one chunk, then silence.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut buffer = [0u8; 8192];
-        let _ = socket.read(&mut buffer).await;
+    let url = common::raw_server(|mut socket| async move {
         let first = transcript("text").split("\n\n").take(3).collect::<Vec<_>>().join("\n\n") + "\n\n";
         let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
         socket.write_all(format!("{head}{first}").as_bytes()).await.unwrap();
         tokio::time::sleep(Duration::from_secs(30)).await;
-    });
+    })
+    .await;
     let client = Client::builder()
         .api_key(KEY)
         .base_url(&url)
@@ -270,12 +266,7 @@ async fn the_idle_timeout_fires_and_keep_alive_comments_reset_it() {
     assert!(started.elapsed() < Duration::from_secs(5));
 
     // Comments every 100 ms for 600 ms keep a 300 ms idle timeout from firing.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut buffer = [0u8; 8192];
-        let _ = socket.read(&mut buffer).await;
+    let url = common::raw_server(|mut socket| async move {
         socket
             .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n")
             .await
@@ -285,7 +276,8 @@ async fn the_idle_timeout_fires_and_keep_alive_comments_reset_it() {
             socket.write_all(b": OPENROUTER PROCESSING\n\n").await.unwrap();
         }
         socket.write_all(transcript("text").as_bytes()).await.unwrap();
-    });
+    })
+    .await;
     let client = Client::builder()
         .api_key(KEY)
         .base_url(&url)
@@ -298,13 +290,8 @@ async fn the_idle_timeout_fires_and_keep_alive_comments_reset_it() {
 
 #[tokio::test]
 async fn dropping_the_stream_closes_the_connection() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let (disconnected_tx, disconnected_rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut buffer = [0u8; 8192];
-        let _ = socket.read(&mut buffer).await;
+    let url = common::raw_server(|mut socket| async move {
         socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n").await.unwrap();
         let chunk = transcript("text").split("\n\n").nth(3).unwrap().to_owned() + "\n\n";
         // Generate forever, until the client goes away.
@@ -317,7 +304,8 @@ async fn dropping_the_stream_closes_the_connection() {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         let _ = disconnected_tx.send((sent, Instant::now()));
-    });
+    })
+    .await;
     let mut stream =
         Client::builder().api_key(KEY).base_url(&url).build().unwrap().chat("m").user("hi").stream().await.unwrap();
     for _ in 0..3 {

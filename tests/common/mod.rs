@@ -197,6 +197,41 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Recorded> {
     Some(Recorded { request_line, headers, body })
 }
 
+/// A server for faults no script can describe: its first connection is handed to `behaviour` once
+/// the request is read; every later one gets a healthy completion ("still here"), so a test can show
+/// the same client still works afterwards.
+pub async fn raw_server<F, Fut>(behaviour: F) -> String
+where
+    F: FnOnce(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut behaviour = Some(behaviour);
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let first = behaviour.take();
+            tokio::spawn(async move {
+                if read_request(&mut socket).await.is_none() {
+                    return;
+                }
+                match first {
+                    Some(behaviour) => behaviour(socket).await,
+                    None => {
+                        let body = completion("still here").to_string();
+                        let head = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                            body.len()
+                        );
+                        let _ = socket.write_all([head.as_bytes(), body.as_bytes()].concat().as_slice()).await;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
 /// A realistic completion.
 pub fn completion(text: &str) -> serde_json::Value {
     serde_json::json!({

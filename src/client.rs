@@ -76,6 +76,11 @@ impl Client {
         ChatRequestBuilder::new(self.clone(), model.into())
     }
 
+    /// The client's retry policy.
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
     /// The default idle timeout for streams.
     pub(crate) fn stream_idle_timeout(&self) -> Option<Duration> {
         self.inner.stream_idle_timeout
@@ -384,13 +389,6 @@ impl ClientBuilder {
                 stream_idle_timeout: self.stream_idle_timeout,
             }),
         })
-    }
-}
-
-impl Client {
-    /// The client's retry policy.
-    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry
     }
 }
 

@@ -148,7 +148,7 @@ async fn requests_that_do_not_match_the_spec_get_a_400_envelope() {
 }
 
 #[tokio::test]
-async fn one_client_reuses_connections_across_requests() {
+async fn one_client_serves_twenty_streams_in_a_row_over_keep_alive() {
     let mock = MockServer::start().await;
     let client = mock.client();
     for i in 0..20 {

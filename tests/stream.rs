@@ -254,14 +254,8 @@ async fn the_idle_timeout_fires_and_keep_alive_comments_reset_it() {
         tokio::time::sleep(Duration::from_secs(30)).await;
     })
     .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(&url)
-        .stream_idle_timeout(Some(Duration::from_millis(300)))
-        .build()
-        .unwrap();
     let started = Instant::now();
-    let error = client.chat("m").user("hi").stream().await.unwrap().collect_response().await.unwrap_err();
+    let error = idle_300ms(&url).stream().await.unwrap().collect_response().await.unwrap_err();
     assert!(matches!(error, Error::StreamIdleTimeout(t) if t == Duration::from_millis(300)), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
 
@@ -278,14 +272,14 @@ async fn the_idle_timeout_fires_and_keep_alive_comments_reset_it() {
         socket.write_all(transcript("text").as_bytes()).await.unwrap();
     })
     .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(&url)
-        .stream_idle_timeout(Some(Duration::from_millis(300)))
-        .build()
-        .unwrap();
-    let response = client.chat("m").user("hi").stream().await.unwrap().collect_response().await.unwrap();
+    let response = idle_300ms(&url).stream().await.unwrap().collect_response().await.unwrap();
     assert_eq!(response.text().unwrap(), "Héllo wörld 🌍!");
+}
+
+/// A request to `url` with a 300 ms idle timeout set on the request (the client default is 120 s).
+fn idle_300ms(url: &str) -> openrouter_bindings::ChatRequestBuilder {
+    let client = Client::builder().api_key(KEY).base_url(url).build().unwrap();
+    client.chat("m").user("hi").stream_idle_timeout(Some(Duration::from_millis(300)))
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! Build-time half of `openrouter-bindings`: vendored spec → normalized OpenAPI 3.0 → Rust code.
 //!
 //! The flow is `page::extract_spec` (refresh only) → [`normalize::normalize`] (generic rewrites)
-//! → [`fixes::apply`] (named upstream mistakes) → [`generate::generate`] (progenitor + prettyplease).
+//! → [`fixes::apply`] (named upstream mistakes) → [`generate::generate`] (progenitor, then
+//! [`untagged::specialize`], then prettyplease).
 //! `build.rs` calls [`build`]; the `refresh` binary calls [`page::extract_spec`].
 
 pub mod fixes;
@@ -9,6 +10,7 @@ pub mod generate;
 pub mod normalize;
 pub mod page;
 pub mod refresh;
+pub mod untagged;
 mod util;
 
 use serde_json::Value;

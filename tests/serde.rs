@@ -178,6 +178,7 @@ fn unknown_fields_values_and_variants_are_kept() {
     let Some(Content::Array(parts)) = &choice.message.content else { panic!("{:?}", choice.message.content) };
     assert!(matches!(&parts[0], ContentPart::TextPart(t) if t.text == "see"));
     assert!(matches!(&parts[1], ContentPart::Unknown(raw) if raw["smell"] == "roses"));
+    assert_eq!(typed.into_text().unwrap(), "see", "text parts only");
 }
 
 #[test]
@@ -231,4 +232,34 @@ fn values_the_page_lags_behind_on_are_accepted() {
     let usage = typed.usage.unwrap();
     assert_eq!(usage.completion_tokens_details.unwrap().image_tokens, Some(1290));
     assert_eq!(usage.server_tool_use_details.unwrap().web_search_requests, Some(2));
+}
+
+/// `Content`, `Stop`, `FinishReason` and the other string-or-array and known-or-unknown unions
+/// have direct `Deserialize` impls (codegen/src/untagged.rs); they must read every form the
+/// derived untagged impls read, from bytes, from a `Value`, and nested in an untagged enum.
+#[test]
+fn specialized_unions_read_every_form() {
+    let text: Content = serde_json::from_str(r#""say \"hi\"\n""#).unwrap();
+    assert_eq!(text, Content::String("say \"hi\"\n".into()));
+    let parts: Content = serde_json::from_value(json!([{"type": "text", "text": "a"}])).unwrap();
+    assert!(matches!(&parts, Content::Array(p) if matches!(&p[0], ContentPart::TextPart(t) if t.text == "a")));
+    let wrong = serde_json::from_str::<Content>("42").unwrap_err().to_string();
+    assert!(wrong.contains("a string or an array"), "{wrong}");
+
+    let stop: Stop = serde_json::from_str(r#"["a","b"]"#).unwrap();
+    assert_eq!(stop, Stop::Array(vec!["a".into(), "b".into()]));
+    assert_eq!(serde_json::from_str::<Stop>(r#""end""#).unwrap(), Stop::String("end".into()));
+
+    assert_eq!(
+        serde_json::from_str::<FinishReason>(r#""length""#).unwrap(),
+        FinishReason::Known(KnownFinishReason::Length)
+    );
+    assert_eq!(serde_json::from_value::<FinishReason>(json!("odd")).unwrap(), FinishReason::Unknown("odd".into()));
+    assert!(serde_json::from_str::<FinishReason>("null").is_err());
+
+    // Inside `Message`, itself untagged: serde hands these impls its buffered value.
+    let message: Message =
+        serde_json::from_value(json!({"role": "user", "content": [{"type": "text", "text": "x"}]})).unwrap();
+    let back = serde_json::to_value(&message).unwrap();
+    assert_eq!(back["content"][0]["text"], "x");
 }

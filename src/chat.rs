@@ -393,12 +393,11 @@ fn validate(request: &ChatRequest) -> Result<(), Error> {
 
 /// Decodes a 2xx body: a completion, or an error envelope sent with a 2xx status.
 pub(crate) fn decode_response(status: u16, bytes: &[u8]) -> Result<ChatResponse, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize(&mut deserializer) {
+    match Error::from_json(status, bytes) {
         Ok(response) => Ok(response),
         Err(error) => match serde_json::from_slice::<ErrorResponse>(bytes) {
             Ok(envelope) => Err(Error::Api(Box::new(ApiError::from_error_body(status, envelope.error)))),
-            Err(_) => Err(Error::decode(status, error, bytes)),
+            Err(_) => Err(error),
         },
     }
 }

@@ -162,7 +162,10 @@ pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 /// Reads a whole body, refusing to hold more than [`MAX_BODY_BYTES`].
 pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<Bytes, Error> {
     let status = response.status().as_u16();
-    let mut body = bytes::BytesMut::new();
+    // Sized from content-length when there is one (bounded: the header may lie), so that a large
+    // answer is not copied again at every doubling.
+    let expected = response.content_length().unwrap_or(0).min(16 << 20) as usize;
+    let mut body = bytes::BytesMut::with_capacity(expected);
     while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(Error::Decode {

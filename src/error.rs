@@ -249,6 +249,24 @@ impl Error {
         Error::Transport { kind, source: source.without_url() }
     }
 
+    /// Reads JSON `body` as a `T` (trailing bytes are tolerated). Plain serde_json first; only a
+    /// body that fails is read again with `serde_path_to_error`, so the error names the JSON
+    /// path without every body paying for the path tracking.
+    pub(crate) fn from_json<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        match T::deserialize(&mut deserializer) {
+            Ok(value) => Ok(value),
+            Err(plain) => {
+                let mut deserializer = serde_json::Deserializer::from_slice(body);
+                Err(match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                    Err(e) => Error::decode(status, e, body),
+                    // Not expected: the two readings agree. Keep the plain error then.
+                    Ok(_) => Error::Decode { status, message: plain.to_string(), body: snippet(body) },
+                })
+            }
+        }
+    }
+
     pub(crate) fn decode(status: u16, error: serde_path_to_error::Error<serde_json::Error>, body: &[u8]) -> Error {
         let path = error.path().to_string();
         let message = if path == "." { error.inner().to_string() } else { format!("at `{path}`: {}", error.inner()) };

@@ -4,37 +4,32 @@
 //! sends an endless line must get a typed error, not the process's memory. It works on bytes, so an
 //! event or a multi-byte UTF-8 character split across reads at any byte is reassembled as is.
 
-/// One dispatched event: its `data` lines joined with `\n`. `event`, `id` and `retry` are ignored,
-/// as OpenRouter does not use them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SseEvent {
-    pub data: String,
-}
-
-/// The decoder gave up: an event grew past the limit, or its data is not UTF-8.
+/// The decoder gave up: a line or an event grew past the limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SseError {
     /// A line or an event went past this many bytes without ending.
     TooLong(usize),
-    /// An event's data is not UTF-8 (the raw bytes, lossily decoded).
-    NotUtf8(String),
 }
 
 /// The largest line or event accepted, in bytes. Real chunks are a few hundred bytes; a big tool
 /// call or an inline image can reach megabytes.
 pub(crate) const MAX_EVENT_BYTES: usize = 32 * 1024 * 1024;
 
-#[derive(Debug)]
+/// Buffers that grew past this for one large event are let go after it, so that an idle stream
+/// holds little memory.
+const KEEP_CAPACITY: usize = 64 * 1024;
+
+#[derive(Debug, Default)]
 pub(crate) struct SseDecoder {
-    /// Bytes of the current, unfinished line.
+    /// Bytes of the current line, when a read ended in the middle of it.
     line: Vec<u8>,
     /// The data lines of the event being built, joined with `\n`.
     data: Vec<u8>,
     has_data: bool,
     /// The last byte was a CR: a LF right after it belongs to the same line ending.
     after_cr: bool,
-    /// Still at the very start of the stream, where a UTF-8 BOM is dropped.
-    at_start: bool,
+    /// Past the start of the stream, where a UTF-8 BOM is dropped.
+    past_start: bool,
     limit: usize,
 }
 
@@ -44,74 +39,82 @@ impl SseDecoder {
     }
 
     pub(crate) fn with_limit(limit: usize) -> Self {
-        SseDecoder { line: Vec::new(), data: Vec::new(), has_data: false, after_cr: false, at_start: true, limit }
+        SseDecoder { limit, ..Default::default() }
     }
 
-    /// Feeds bytes; calls `on_event` for every event they complete, in order.
-    pub(crate) fn push(&mut self, mut bytes: &[u8], on_event: &mut dyn FnMut(SseEvent)) -> Result<(), SseError> {
-        if self.at_start {
+    /// Feeds bytes; calls `on_event` with the data of every event they complete, in order. The
+    /// data is bytes, not checked as UTF-8: the JSON parser that reads it checks that anyway.
+    ///
+    /// Lines that arrive whole are read in place; only a line cut by the end of `bytes` is copied.
+    pub(crate) fn push(&mut self, mut bytes: &[u8], on_event: &mut dyn FnMut(&[u8])) -> Result<(), SseError> {
+        if !self.past_start {
             // The BOM may itself arrive split; wait until three bytes decide.
             let have = self.line.len() + bytes.len();
             if have < 3 && b"\xEF\xBB\xBF".starts_with(&[self.line.as_slice(), bytes].concat()) {
                 self.line.extend_from_slice(bytes);
                 return Ok(());
             }
-            self.at_start = false;
+            self.past_start = true;
             let mut start = std::mem::take(&mut self.line);
             start.extend_from_slice(bytes);
             let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&start).to_vec();
             return self.push(&start, on_event);
         }
         while !bytes.is_empty() {
-            if self.after_cr && bytes[0] == b'\n' {
+            if std::mem::take(&mut self.after_cr) && bytes[0] == b'\n' {
                 bytes = &bytes[1..];
+                continue;
             }
-            self.after_cr = false;
-            match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
-                Some(at) => {
-                    self.extend_line(&bytes[..at])?;
-                    self.after_cr = bytes[at] == b'\r';
-                    bytes = &bytes[at + 1..];
-                    self.end_line(on_event)?;
-                }
-                None => {
-                    self.extend_line(bytes)?;
-                    bytes = &[];
+            let Some(at) = memchr::memchr2(b'\n', b'\r', bytes) else {
+                self.check_size(self.line.len() + bytes.len())?;
+                self.line.extend_from_slice(bytes);
+                break;
+            };
+            self.after_cr = bytes[at] == b'\r';
+            if self.line.is_empty() {
+                self.check_size(at)?;
+                self.end_line(&bytes[..at], on_event)?;
+            } else {
+                self.check_size(self.line.len() + at)?;
+                let mut line = std::mem::take(&mut self.line);
+                line.extend_from_slice(&bytes[..at]);
+                self.end_line(&line, on_event)?;
+                line.clear();
+                if line.capacity() <= KEEP_CAPACITY {
+                    self.line = line;
                 }
             }
+            bytes = &bytes[at + 1..];
         }
         Ok(())
     }
 
-    fn extend_line(&mut self, bytes: &[u8]) -> Result<(), SseError> {
-        if self.line.len() + self.data.len() + bytes.len() > self.limit {
-            return Err(SseError::TooLong(self.limit));
-        }
-        self.line.extend_from_slice(bytes);
-        Ok(())
+    /// Refuses a line that, with the event's data so far, would pass the limit.
+    fn check_size(&self, line: usize) -> Result<(), SseError> {
+        if line + self.data.len() > self.limit { Err(SseError::TooLong(self.limit)) } else { Ok(()) }
     }
 
-    fn end_line(&mut self, on_event: &mut dyn FnMut(SseEvent)) -> Result<(), SseError> {
-        let line = std::mem::take(&mut self.line);
+    fn end_line(&mut self, line: &[u8], on_event: &mut dyn FnMut(&[u8])) -> Result<(), SseError> {
         if line.is_empty() {
             // A blank line dispatches the event, if it has data.
             if std::mem::take(&mut self.has_data) {
-                let data = std::mem::take(&mut self.data);
-                let data = String::from_utf8(data)
-                    .map_err(|e| SseError::NotUtf8(String::from_utf8_lossy(e.as_bytes()).into()))?;
-                on_event(SseEvent { data });
+                on_event(&self.data);
+                self.data.clear();
+                if self.data.capacity() > KEEP_CAPACITY {
+                    self.data = Vec::new();
+                }
             }
             return Ok(());
         }
         if line[0] == b':' {
             return Ok(()); // a comment, e.g. `: OPENROUTER PROCESSING`
         }
-        let (field, value) = match line.iter().position(|&b| b == b':') {
+        let (field, value) = match memchr::memchr(b':', line) {
             Some(at) => {
                 let value = &line[at + 1..];
                 (&line[..at], value.strip_prefix(b" ").unwrap_or(value))
             }
-            None => (&line[..], &b""[..]),
+            None => (line, &b""[..]),
         };
         if field == b"data" {
             if self.has_data {
@@ -132,7 +135,7 @@ mod tests {
         let mut decoder = SseDecoder::new();
         let mut events = Vec::new();
         for chunk in input.chunks(piece.max(1)) {
-            decoder.push(chunk, &mut |e| events.push(e.data))?;
+            decoder.push(chunk, &mut |data| events.push(String::from_utf8_lossy(data).into_owned()))?;
         }
         Ok(events)
     }
@@ -201,9 +204,24 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_an_error_not_a_panic() {
+    fn invalid_utf8_is_passed_on_as_bytes_for_the_json_parser_to_refuse() {
         let mut decoder = SseDecoder::new();
-        let result = decoder.push(b"data: \xff\xfe\n\n", &mut |_| {});
-        assert!(matches!(result, Err(SseError::NotUtf8(_))));
+        let mut events = Vec::new();
+        decoder.push(b"data: \xff\xfe\n\n", &mut |data| events.push(data.to_vec())).unwrap();
+        assert_eq!(events, [b"\xff\xfe".to_vec()]);
+    }
+
+    #[test]
+    fn a_large_event_does_not_keep_its_buffers() {
+        let mut decoder = SseDecoder::new();
+        let big = format!("data: {}\n\n", "x".repeat(1 << 20));
+        let mut sizes = Vec::new();
+        // Cut so that the line is assembled in `line`, then dispatched from `data`.
+        for piece in big.as_bytes().chunks(4096) {
+            decoder.push(piece, &mut |data| sizes.push(data.len())).unwrap();
+        }
+        assert_eq!(sizes, [1 << 20]);
+        assert!(decoder.line.capacity() <= KEEP_CAPACITY && decoder.data.capacity() <= KEEP_CAPACITY);
+        decoder.push(b"data: small\n\n", &mut |data| assert_eq!(data, b"small")).unwrap();
     }
 }

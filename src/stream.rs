@@ -132,15 +132,14 @@ impl ChatStream {
     }
 
     /// Turns one SSE event into a queued item (and ends the stream on `[DONE]` or an error).
-    fn on_event(&mut self, data: String) {
-        if data == "[DONE]" {
+    fn on_event(&mut self, data: &[u8]) {
+        if data == b"[DONE]" {
             self.finish_with(None);
             return;
         }
-        let mut deserializer = serde_json::Deserializer::from_str(&data);
-        let chunk: ChatStreamChunk = match serde_path_to_error::deserialize(&mut deserializer) {
+        let chunk: ChatStreamChunk = match Error::from_json(200, data) {
             Ok(chunk) => chunk,
-            Err(e) => return self.finish_with(Some(Error::decode(200, e, data.as_bytes()))),
+            Err(e) => return self.finish_with(Some(e)),
         };
         self.seen.push(&chunk);
         if let Some(body) = chunk.error.clone() {
@@ -190,23 +189,17 @@ impl Stream for ChatStream {
                     if let (Some(idle), Some(timeout)) = (this.idle.as_mut(), this.idle_timeout) {
                         idle.as_mut().reset(tokio::time::Instant::now() + timeout);
                     }
-                    let mut events = Vec::new();
-                    let pushed = this.decoder.push(&bytes, &mut |e| events.push(e.data));
-                    for data in events {
+                    // Events are decoded as the decoder finds them, straight from its buffers.
+                    let mut decoder = std::mem::take(&mut this.decoder);
+                    let pushed = decoder.push(&bytes, &mut |data| {
                         if !this.finished {
                             this.on_event(data);
                         }
-                    }
-                    if let (Err(e), false) = (pushed, this.finished) {
-                        let message = match e {
-                            SseError::TooLong(limit) => format!("an event went past {limit} bytes without ending"),
-                            SseError::NotUtf8(_) => "an event is not valid UTF-8".to_owned(),
-                        };
-                        let body = match e {
-                            SseError::NotUtf8(raw) => raw,
-                            SseError::TooLong(_) => String::new(),
-                        };
-                        this.finish_with(Some(Error::Decode { status: 200, message, body }));
+                    });
+                    this.decoder = decoder;
+                    if let (Err(SseError::TooLong(limit)), false) = (pushed, this.finished) {
+                        let message = format!("an event went past {limit} bytes without ending");
+                        this.finish_with(Some(Error::Decode { status: 200, message, body: String::new() }));
                     }
                 }
                 Poll::Ready(Some(Err(e))) => this.on_eof(Some(e)),
@@ -513,6 +506,15 @@ mod tests {
             let bytes = TRANSCRIPTS[which].as_bytes();
             prop_assert_eq!(observe(bytes, &cuts), observe(bytes, &[]));
         }
+    }
+
+    #[test]
+    fn invalid_utf8_in_an_event_is_a_decode_error() {
+        let bytes = b"data: {\"id\":\"gen-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\xff\"}}]}\n\n";
+        let (chunks, error) = observe(bytes, &[]);
+        assert!(chunks.is_empty());
+        let error = error.unwrap();
+        assert!(error.contains("does not match the API spec") && error.contains("unicode"), "{error}");
     }
 
     #[test]

@@ -170,6 +170,17 @@ impl ChatResponse {
         Ok(choice.message.text())
     }
 
+    /// The answer, moved out of the response: [`ChatResponse::text`] without copying it, which
+    /// matters for outputs of megabytes.
+    pub fn into_text(mut self) -> Result<String, Error> {
+        self.text().map(drop)?;
+        let message = self.choices.swap_remove(0).message;
+        Ok(match message.content {
+            Some(Content::String(text)) => text,
+            other => other.map(|content| content.text().into_owned()).unwrap_or_default(),
+        })
+    }
+
     /// The tool calls of the first choice.
     pub fn tool_calls(&self) -> &[ToolCall] {
         self.first_choice().map_or(&[], |c| &c.message.tool_calls)

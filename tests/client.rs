@@ -55,6 +55,7 @@ async fn success_returns_the_typed_completion_and_sends_the_right_headers() {
         .await
         .unwrap();
     assert_eq!(response.text().unwrap(), "Paris");
+    assert_eq!(response.clone().into_text().unwrap(), "Paris");
     assert!(response.finish_reason().unwrap().is_stop());
     assert_eq!(response.native_finish_reason(), Some("stop"));
     assert_eq!(response.generation_id(), "gen-1732000000-abc");
@@ -191,6 +192,8 @@ async fn a_choice_level_error_makes_the_answer_fail() {
     let server = TestServer::start(vec![Reply::json(200, body)]).await;
     let response = client(&server).chat("m").user("hi").send().await.unwrap();
     assert_eq!(response.choice_error().unwrap().message, "Upstream died");
+    let moved = response.clone().into_text().unwrap_err();
+    assert_eq!(moved.as_api().unwrap().partial_text.as_deref(), Some("partial ans"));
     let error = response.text().unwrap_err();
     let api = error.as_api().unwrap();
     assert_eq!(api.error_type(), Some("provider_unavailable"));

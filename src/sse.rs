@@ -1,4 +1,5 @@
-//! A server-sent events decoder as WHATWG defines it, without IO: push bytes in, take events out.
+//! A server-sent events decoder as WHATWG defines it, without IO: hand it bytes, take events out
+//! one at a time.
 //!
 //! Hand-written rather than taken from a crate because it must bound its buffering: a server that
 //! sends an endless line must get a typed error, not the process's memory. It works on bytes, so an
@@ -26,6 +27,8 @@ pub(crate) struct SseDecoder {
     /// The data lines of the event being built, joined with `\n`.
     data: Vec<u8>,
     has_data: bool,
+    /// `data` was handed out by the last call; it is cleared at the next one.
+    dispatched: bool,
     /// The last byte was a CR: a LF right after it belongs to the same line ending.
     after_cr: bool,
     /// Past the start of the stream, where a UTF-8 BOM is dropped.
@@ -42,51 +45,66 @@ impl SseDecoder {
         SseDecoder { limit, ..Default::default() }
     }
 
-    /// Feeds bytes; calls `on_event` with the data of every event they complete, in order. The
-    /// data is bytes, not checked as UTF-8: the JSON parser that reads it checks that anyway.
+    /// Reads `bytes` up to the end of the first event they complete. Returns how many bytes it
+    /// read, and that event's data if one completed; the caller hands the rest back next time.
+    /// The data is bytes, not checked as UTF-8: the JSON parser that reads it checks that anyway.
     ///
     /// Lines that arrive whole are read in place; only a line cut by the end of `bytes` is copied.
-    pub(crate) fn push(&mut self, mut bytes: &[u8], on_event: &mut dyn FnMut(&[u8])) -> Result<(), SseError> {
+    /// One event at a time, so that nothing is decoded ahead of the consumer.
+    pub(crate) fn next_event(&mut self, bytes: &[u8]) -> Result<(usize, Option<&[u8]>), SseError> {
+        if std::mem::take(&mut self.dispatched) {
+            self.data.clear();
+            if self.data.capacity() > KEEP_CAPACITY {
+                self.data = Vec::new();
+            }
+        }
+        let mut rest = bytes;
         if !self.past_start {
-            // The BOM may itself arrive split; wait until three bytes decide.
-            let have = self.line.len() + bytes.len();
-            if have < 3 && b"\xEF\xBB\xBF".starts_with(&[self.line.as_slice(), bytes].concat()) {
+            // The BOM may itself arrive split: keep its first bytes in `line` until three decide.
+            const BOM: &[u8] = b"\xEF\xBB\xBF";
+            let seen = [self.line.as_slice(), &bytes[..bytes.len().min(3)]].concat();
+            if seen.len() < 3 && BOM.starts_with(&seen) {
                 self.line.extend_from_slice(bytes);
-                return Ok(());
+                return Ok((bytes.len(), None));
             }
             self.past_start = true;
-            let mut start = std::mem::take(&mut self.line);
-            start.extend_from_slice(bytes);
-            let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&start).to_vec();
-            return self.push(&start, on_event);
+            if seen.starts_with(BOM) {
+                rest = &bytes[3 - self.line.len()..];
+                self.line.clear();
+            } // else what `line` holds is the start of the first line.
         }
-        while !bytes.is_empty() {
-            if std::mem::take(&mut self.after_cr) && bytes[0] == b'\n' {
-                bytes = &bytes[1..];
+        while !rest.is_empty() {
+            if std::mem::take(&mut self.after_cr) && rest[0] == b'\n' {
+                rest = &rest[1..];
                 continue;
             }
-            let Some(at) = memchr::memchr2(b'\n', b'\r', bytes) else {
-                self.check_size(self.line.len() + bytes.len())?;
-                self.line.extend_from_slice(bytes);
-                break;
+            let Some(at) = memchr::memchr2(b'\n', b'\r', rest) else {
+                self.check_size(self.line.len() + rest.len())?;
+                self.line.extend_from_slice(rest);
+                return Ok((bytes.len(), None));
             };
-            self.after_cr = bytes[at] == b'\r';
-            if self.line.is_empty() {
+            self.after_cr = rest[at] == b'\r';
+            let dispatch = if self.line.is_empty() {
                 self.check_size(at)?;
-                self.end_line(&bytes[..at], on_event)?;
+                self.end_line(&rest[..at])
             } else {
                 self.check_size(self.line.len() + at)?;
                 let mut line = std::mem::take(&mut self.line);
-                line.extend_from_slice(&bytes[..at]);
-                self.end_line(&line, on_event)?;
+                line.extend_from_slice(&rest[..at]);
+                let dispatch = self.end_line(&line);
                 line.clear();
                 if line.capacity() <= KEEP_CAPACITY {
                     self.line = line;
                 }
+                dispatch
+            };
+            rest = &rest[at + 1..];
+            if dispatch {
+                self.dispatched = true;
+                return Ok((bytes.len() - rest.len(), Some(&self.data)));
             }
-            bytes = &bytes[at + 1..];
         }
-        Ok(())
+        Ok((bytes.len(), None))
     }
 
     /// Refuses a line that, with the event's data so far, would pass the limit.
@@ -94,20 +112,13 @@ impl SseDecoder {
         if line + self.data.len() > self.limit { Err(SseError::TooLong(self.limit)) } else { Ok(()) }
     }
 
-    fn end_line(&mut self, line: &[u8], on_event: &mut dyn FnMut(&[u8])) -> Result<(), SseError> {
+    /// Takes one complete line. True when it is the blank line that dispatches an event with data.
+    fn end_line(&mut self, line: &[u8]) -> bool {
         if line.is_empty() {
-            // A blank line dispatches the event, if it has data.
-            if std::mem::take(&mut self.has_data) {
-                on_event(&self.data);
-                self.data.clear();
-                if self.data.capacity() > KEEP_CAPACITY {
-                    self.data = Vec::new();
-                }
-            }
-            return Ok(());
+            return std::mem::take(&mut self.has_data);
         }
         if line[0] == b':' {
-            return Ok(()); // a comment, e.g. `: OPENROUTER PROCESSING`
+            return false; // a comment, e.g. `: OPENROUTER PROCESSING`
         }
         let (field, value) = match memchr::memchr(b':', line) {
             Some(at) => {
@@ -123,7 +134,7 @@ impl SseDecoder {
             self.data.extend_from_slice(value);
             self.has_data = true;
         }
-        Ok(())
+        false
     }
 }
 
@@ -131,11 +142,23 @@ impl SseDecoder {
 mod tests {
     use super::*;
 
+    /// Feeds all of `bytes`, calling `on_event` per event.
+    fn push(decoder: &mut SseDecoder, mut bytes: &[u8], on_event: &mut dyn FnMut(&[u8])) -> Result<(), SseError> {
+        while !bytes.is_empty() {
+            let (read, event) = decoder.next_event(bytes)?;
+            if let Some(data) = event {
+                on_event(data);
+            }
+            bytes = &bytes[read..];
+        }
+        Ok(())
+    }
+
     fn decode_in_pieces(input: &[u8], piece: usize) -> Result<Vec<String>, SseError> {
         let mut decoder = SseDecoder::new();
         let mut events = Vec::new();
         for chunk in input.chunks(piece.max(1)) {
-            decoder.push(chunk, &mut |data| events.push(String::from_utf8_lossy(data).into_owned()))?;
+            push(&mut decoder, chunk, &mut |data| events.push(String::from_utf8_lossy(data).into_owned()))?;
         }
         Ok(events)
     }
@@ -194,7 +217,7 @@ mod tests {
         let chunk = [b'x'; 100];
         let mut result = Ok(());
         for _ in 0..20 {
-            result = decoder.push(&chunk, &mut |_| events += 1);
+            result = push(&mut decoder, &chunk, &mut |_| events += 1);
             if result.is_err() {
                 break;
             }
@@ -207,7 +230,7 @@ mod tests {
     fn invalid_utf8_is_passed_on_as_bytes_for_the_json_parser_to_refuse() {
         let mut decoder = SseDecoder::new();
         let mut events = Vec::new();
-        decoder.push(b"data: \xff\xfe\n\n", &mut |data| events.push(data.to_vec())).unwrap();
+        push(&mut decoder, b"data: \xff\xfe\n\n", &mut |data| events.push(data.to_vec())).unwrap();
         assert_eq!(events, [b"\xff\xfe".to_vec()]);
     }
 
@@ -218,10 +241,10 @@ mod tests {
         let mut sizes = Vec::new();
         // Cut so that the line is assembled in `line`, then dispatched from `data`.
         for piece in big.as_bytes().chunks(4096) {
-            decoder.push(piece, &mut |data| sizes.push(data.len())).unwrap();
+            push(&mut decoder, piece, &mut |data| sizes.push(data.len())).unwrap();
         }
         assert_eq!(sizes, [1 << 20]);
+        push(&mut decoder, b"data: small\n\n", &mut |data| assert_eq!(data, b"small")).unwrap();
         assert!(decoder.line.capacity() <= KEEP_CAPACITY && decoder.data.capacity() <= KEEP_CAPACITY);
-        decoder.push(b"data: small\n\n", &mut |data| assert_eq!(data, b"small")).unwrap();
     }
 }

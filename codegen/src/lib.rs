@@ -2,15 +2,15 @@
 //!
 //! The flow is `page::extract_spec` (refresh only) → [`normalize::normalize`] (generic rewrites)
 //! → [`fixes::apply`] (named upstream mistakes) → [`generate::generate`] (progenitor, then
-//! [`untagged::specialize`], then prettyplease).
+//! [`derives`], then prettyplease).
 //! `build.rs` calls [`build`]; the `refresh` binary calls [`page::extract_spec`].
 
+pub mod derives;
 pub mod fixes;
 pub mod generate;
 pub mod normalize;
 pub mod page;
 pub mod refresh;
-pub mod untagged;
 mod util;
 
 use serde_json::Value;

@@ -1,128 +1,258 @@
-//! Stream decode throughput, measured in one run against references.
+//! openrouter-bindings against the floor (raw reqwest + serde_json + a plain SSE parser) and the
+//! peer crates, on loopback, in one run. See BENCHMARKS.md for what is measured and the figures.
 //!
-//! `cargo run --release` in `bench/`. A local server sends one SSE response of N realistic chunks
-//! (as OpenRouter frames them: keep-alive comments, `data:` lines, a usage chunk, `[DONE]`); each
-//! contender reads it through reqwest from 127.0.0.1 and decodes every chunk:
+//! - `cargo run --release`: the runtime table (and memory per open stream);
+//! - `cargo run --release -- build-times`: clean release builds of a minimal program per crate.
 //!
-//! - `crate`: `client.chat(..).stream()`, the crate's ChatStream into the generated ChatStreamChunk;
-//! - `ref-typed`: reqwest `bytes_stream` + eventsource-stream + serde_json into the same generated type;
-//! - `ref-value`: reqwest `bytes_stream` + eventsource-stream + serde_json into `serde_json::Value`.
+//! The server runs in a child process (`serve`) so that this process's CPU time is the client's
+//! alone; each memory figure comes from a fresh child process (`memory <client> <port> <depth>`).
 //!
-//! Rounds alternate between contenders; the report gives each one's median and its ratio to `ref-typed`.
+//! For profiling one part: `BENCH_ROUNDS=n`, `BENCH_CLIENTS=floor,openrouter-bindings,async-openai,
+//! openrouter-rs`, `BENCH_WORKLOADS=small,large,long,many,memory`, `BENCH_RUNTIME=current_thread`.
 
-use std::time::{Duration, Instant};
+mod build_times;
+mod contenders;
+mod fixtures;
+mod server;
+mod workloads;
 
-use eventsource_stream::Eventsource;
-use futures_util::StreamExt;
-use openrouter_bindings::{Client, types::ChatStreamChunk};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
 
-const CHUNKS: usize = 20_000;
-const ROUNDS: usize = 15;
+use contenders::{Contender, Kind};
+use workloads::{Sample, Workload};
 
-fn transcript() -> Vec<u8> {
-    let mut body = String::from(": OPENROUTER PROCESSING\n\n: OPENROUTER PROCESSING\n\n");
-    for i in 0..CHUNKS {
-        let text = ["Hello", " wörld", " 🌍", ", and", " then", " some"][i % 6];
-        body.push_str(&format!(
-            "data: {{\"id\":\"gen-1732000000-abcdefghijkl\",\"object\":\"chat.completion.chunk\",\"created\":1732000000,\"model\":\"anthropic/claude-sonnet-4\",\"provider\":\"Anthropic\",\"choices\":[{{\"index\":0,\"delta\":{{\"role\":\"assistant\",\"content\":\"{text}\"}},\"finish_reason\":null,\"native_finish_reason\":null,\"logprobs\":null}}]}}\n\n"
-        ));
-        if i % 500 == 0 {
-            body.push_str(": OPENROUTER PROCESSING\n\n");
-        }
+/// Streams held open at once for the memory figure.
+const HELD_STREAMS: usize = 256;
+
+#[global_allocator]
+static ALLOCATOR: workloads::heap::Counting = workloads::heap::Counting;
+
+/// Pins this process (and the threads it starts later) to one core.
+fn pin_to_core(core: usize) {
+    // SAFETY: a zeroed cpu_set_t is a valid empty set; the calls only read and write it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(core, &mut set);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
     }
-    body.push_str("data: {\"id\":\"gen-1732000000-abcdefghijkl\",\"object\":\"chat.completion.chunk\",\"created\":1732000000,\"model\":\"anthropic/claude-sonnet-4\",\"provider\":\"Anthropic\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"stop\",\"native_finish_reason\":\"end_turn\"}]}\n\n");
-    body.push_str("data: {\"id\":\"gen-1732000000-abcdefghijkl\",\"object\":\"chat.completion.chunk\",\"created\":1732000000,\"model\":\"anthropic/claude-sonnet-4\",\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":20000,\"total_tokens\":20010,\"cost\":0.3}}\n\ndata: [DONE]\n\n");
-    body.into_bytes()
 }
 
-async fn serve(body: &'static [u8]) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        loop {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            tokio::spawn(async move {
-                let mut buffer = vec![0u8; 65536];
-                let mut seen = Vec::new();
-                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-                    let n = socket.read(&mut buffer).await.unwrap();
-                    seen.extend_from_slice(&buffer[..n]);
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None => runtime_table(),
+        Some("serve") => {
+            pin_to_core(1);
+            server::run()
+        }
+        Some("memory") => memory_child(
+            Kind::parse(&args[1]).expect("a client name"),
+            args[2].parse().expect("a port"),
+            args[3].parse().expect("a depth"),
+        ),
+        Some("build-times") => build_times::run(&args[1..]),
+        Some(other) => {
+            eprintln!("unknown mode {other:?}: use no argument, or build-times");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// The server child; killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start() -> Server {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .arg("serve")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the server process");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        Server { child, port: line.trim().parse().expect("the server's port") }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether `name` is in the comma-separated list in `variable` (everything is, when it is unset):
+/// for profiling one client or one workload.
+fn selected(variable: &str, name: &str) -> bool {
+    std::env::var(variable).map_or(true, |list| list.split(',').any(|n| n == name))
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn runtime_table() {
+    let rounds: usize = std::env::var("BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(31);
+    let server = Server::start();
+    // Client on core 0, server on core 1 (of this 2-core machine): otherwise the scheduler's
+    // placement of four busy threads on two cores swings latency by 2x from run to run.
+    pin_to_core(0);
+    // The multi-threaded runtime, as most services run; BENCH_RUNTIME=current_thread for one thread.
+    let runtime = match std::env::var("BENCH_RUNTIME").as_deref() {
+        Ok("current_thread") => tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap(),
+        _ => tokio::runtime::Runtime::new().unwrap(),
+    };
+    println!(
+        "openrouter-bindings bench: loopback, server in its own process, {rounds} rounds, clients interleaved per round, medians."
+    );
+    println!(
+        "Throughput and CPU are ratios to the floor (higher is better for both: 1.00x = as fast / as frugal as the floor).\n"
+    );
+    runtime.block_on(async {
+        for workload in Workload::ALL.into_iter().filter(|w| selected("BENCH_WORKLOADS", w.route())) {
+            let expected = workload.expected();
+            let url = format!("http://127.0.0.1:{}/{}", server.port, workload.route());
+            let kinds: Vec<Kind> =
+                Kind::ALL.into_iter().filter(|k| selected("BENCH_CLIENTS", k.short_name())).collect();
+            // A fresh client per round, warmed by one untimed request: connection pools settle
+            // differently from one process to the next (measured: whole runs 2x apart on the
+            // sequential workload), so each round draws anew and the median evens it out.
+            let fresh = |kind: Kind| Arc::new(Contender::new(kind, &url));
+            // The first run of each checks correctness (and warms the allocator).
+            let mut failed: Vec<Option<String>> = Vec::new();
+            for &kind in &kinds {
+                failed.push(workloads::run(workload, &fresh(kind), &expected).await.err());
+            }
+            let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); kinds.len()];
+            for round in 0..rounds {
+                for i in (0..kinds.len()).map(|i| (i + round) % kinds.len()) {
+                    if failed[i].is_some() {
+                        continue;
+                    }
+                    let client = fresh(kinds[i]);
+                    let warmed = workloads::warm_up(workload, &client).await;
+                    match warmed.and(workloads::run(workload, &client, &expected).await) {
+                        Ok(sample) => samples[i].push(sample),
+                        Err(e) => failed[i] = Some(e),
+                    }
                 }
-                // The request body (small) arrives with or right after the head; we do not need it.
-                let head = format!("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: {}\r\n\r\n", body.len());
-                socket.write_all(head.as_bytes()).await.unwrap();
-                // Writes of 4 KiB, like a proxy flushing as tokens arrive.
-                for piece in body.chunks(4096) {
-                    socket.write_all(piece).await.unwrap();
-                }
-            });
+            }
+            report(workload, &kinds, &samples, &failed);
         }
     });
-    url
-}
-
-async fn run_crate(client: &Client) -> usize {
-    let mut stream = client.chat("m").user("hi").stream().await.unwrap();
-    let mut n = 0;
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.unwrap();
-        n += chunk.choices.len();
+    drop(runtime);
+    if !selected("BENCH_WORKLOADS", "memory") {
+        return;
     }
-    n
-}
-
-async fn run_reference<T: serde::de::DeserializeOwned>(http: &reqwest::Client, url: &str, count: fn(&T) -> usize) -> usize {
-    let response = http.post(format!("{url}/chat/completions")).body("{}").send().await.unwrap();
-    let mut events = response.bytes_stream().eventsource();
-    let mut n = 0;
-    while let Some(event) = events.next().await {
-        let event = event.unwrap();
-        if event.data == "[DONE]" {
-            break;
+    println!(
+        "Memory per open stream: {HELD_STREAMS} streams held open at once, after N content chunks each; \
+         a fresh process per client and depth. Heap = live bytes allocated (counted), RSS = resident growth."
+    );
+    println!(
+        "  {:<24} {:>18} {:>18} {:>18} {:>18}",
+        "client",
+        "heap/stream N=10",
+        "RSS/stream N=10",
+        format!("heap/stream N={}", workloads::HELD_DEPTHS[1]),
+        format!("RSS/stream N={}", workloads::HELD_DEPTHS[1])
+    );
+    for kind in Kind::ALL.into_iter().filter(|k| selected("BENCH_CLIENTS", k.short_name())) {
+        let mut cells = Vec::new();
+        for depth in workloads::HELD_DEPTHS {
+            let output = Command::new(std::env::current_exe().unwrap())
+                .args(["memory", kind.short_name(), &server.port.to_string(), &depth.to_string()])
+                .output()
+                .expect("run the memory child");
+            let text = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+            match text.split_once(' ') {
+                Some((heap, rss)) if !text.starts_with("FAILED") => {
+                    cells.push(format!("{heap} KiB"));
+                    cells.push(format!("{rss} KiB"));
+                }
+                _ => cells.extend([text.clone(), String::new()]),
+            }
         }
-        let chunk: T = serde_json::from_str(&event.data).unwrap();
-        n += count(&chunk);
+        println!("  {:<24} {:>18} {:>18} {:>18} {:>18}", kind.name(), cells[0], cells[1], cells[2], cells[3]);
     }
-    n
 }
 
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
+fn report(workload: Workload, kinds: &[Kind], samples: &[Vec<Sample>], failed: &[Option<String>]) {
+    let (unit, count) = workload.unit();
+    println!("{}", workload.name());
+    println!(
+        "  {:<24} {:>10} {:>14} {:>11} {:>14} {:>9}",
+        "client",
+        "median ms",
+        format!("{unit}s/s"),
+        "throughput",
+        format!("CPU us/{unit}"),
+        "CPU"
+    );
+    let wall = |s: &[Sample]| median(s.iter().map(|s| s.wall.as_secs_f64()).collect());
+    let cpu = |s: &[Sample]| median(s.iter().map(|s| s.cpu.as_secs_f64() / count as f64).collect());
+    let floor = kinds
+        .iter()
+        .position(|k| *k == Kind::Floor)
+        .filter(|&i| !samples[i].is_empty())
+        .map(|i| (wall(&samples[i]), cpu(&samples[i])));
+    for (i, kind) in kinds.iter().enumerate() {
+        if let Some(e) = &failed[i] {
+            println!("  {:<24} FAILED: {e}", kind.name());
+            continue;
+        }
+        let (w, c) = (wall(&samples[i]), cpu(&samples[i]));
+        let (wr, cr) = floor.map_or((f64::NAN, f64::NAN), |(fw, fc)| (fw / w, fc / c));
+        println!(
+            "  {:<24} {:>10.2} {:>14.0} {:>10.2}x {:>14.2} {:>8.2}x",
+            kind.name(),
+            w * 1e3,
+            count as f64 / w,
+            wr,
+            c * 1e6,
+            cr
+        );
+    }
+    println!();
 }
 
-#[tokio::main]
-async fn main() {
-    let body: &'static [u8] = transcript().leak();
-    let url = serve(body).await;
-    let client = Client::builder().api_key("bench").base_url(&url).build().unwrap();
-    let http = reqwest::Client::new();
-    let typed = |c: &ChatStreamChunk| c.choices.len();
-    let value = |v: &serde_json::Value| v["choices"].as_array().map_or(0, Vec::len);
-
-    // Warm up, and check all three decode the same number of choices.
-    let expected = run_crate(&client).await;
-    assert_eq!(run_reference(&http, &url, typed).await, expected);
-    assert_eq!(run_reference(&http, &url, value).await, expected);
-
-    let (mut ours, mut ref_typed, mut ref_value) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        let t = Instant::now();
-        run_crate(&client).await;
-        ours.push(t.elapsed());
-        let t = Instant::now();
-        run_reference(&http, &url, typed).await;
-        ref_typed.push(t.elapsed());
-        let t = Instant::now();
-        run_reference(&http, &url, value).await;
-        ref_value.push(t.elapsed());
-    }
-    let mb = body.len() as f64 / 1e6;
-    let base = median(ref_typed.clone()).as_secs_f64();
-    println!("{} chunks, {:.2} MB per stream, {ROUNDS} rounds, medians:", CHUNKS + 2, mb);
-    for (name, times) in [("crate (ChatStream)", ours), ("ref-typed (eventsource-stream + serde_json, same type)", ref_typed), ("ref-value (eventsource-stream + serde_json::Value)", ref_value)] {
-        let m = median(times).as_secs_f64();
-        println!("  {name:<56} {:>7.1} ms  {:>7.1} MB/s  {:>9.0} chunks/s  ratio to ref-typed {:.2}", m * 1e3, mb / m, (CHUNKS + 2) as f64 / m, base / m);
+/// In a fresh process: heap and resident memory per stream held open after `depth` chunks.
+/// Prints "<heap KiB> <RSS KiB>" per stream.
+fn memory_child(kind: Kind, port: u16, depth: usize) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let url = format!("http://127.0.0.1:{port}/stall-{depth}");
+    let client = Arc::new(Contender::new(kind, &url));
+    let result: Result<_, String> = runtime.block_on(async {
+        // One stream first, so that what a process pays once (TLS roots, pools) is not counted.
+        drop(client.hold_stream(depth).await?);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        workloads::heap::start();
+        let (heap, rss) = (workloads::heap::live(), workloads::resident_bytes());
+        let tasks: Vec<_> = (0..HELD_STREAMS)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.hold_stream(depth).await })
+            })
+            .collect();
+        let mut held = Vec::new();
+        for task in tasks {
+            held.push(task.await.map_err(|e| e.to_string())??);
+        }
+        let grown = (workloads::heap::live() - heap, workloads::resident_bytes().saturating_sub(rss));
+        drop(held);
+        Ok(grown)
+    });
+    match result {
+        Ok((heap, rss)) => {
+            let per_stream = |bytes: f64| bytes / HELD_STREAMS as f64 / 1024.0;
+            println!("{:.1} {:.1}", per_stream(heap as f64), per_stream(rss as f64))
+        }
+        Err(e) => println!("FAILED: {e}"),
     }
 }

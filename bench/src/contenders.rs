@@ -1,0 +1,377 @@
+//! The four clients, each used the way its documentation shows: one request, or one stream read
+//! to its end with the text gathered, giving the [`Outcome`] the workload checks.
+
+use std::any::Any;
+
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use crate::fixtures::Outcome;
+
+pub const MODEL: &str = "anthropic/claude-sonnet-4";
+pub const PROMPT: &str = "Write about the world.";
+const KEY: &str = "sk-or-bench";
+
+/// Which client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Floor,
+    Crate,
+    AsyncOpenAi,
+    OpenRouterRs,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Floor, Kind::Crate, Kind::AsyncOpenAi, Kind::OpenRouterRs];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Floor => "floor",
+            Kind::Crate => "openrouter-bindings",
+            Kind::AsyncOpenAi => "async-openai 0.43.0",
+            Kind::OpenRouterRs => "openrouter-rs 0.23.0",
+        }
+    }
+
+    /// The name without the version, as `BENCH_CLIENTS` and the memory child take it.
+    pub fn short_name(self) -> &'static str {
+        self.name().split(' ').next().unwrap_or_default()
+    }
+
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.short_name() == name)
+    }
+}
+
+/// One client, pointed at one route of the loopback server.
+pub enum Contender {
+    Floor(Floor),
+    Crate(openrouter_bindings::Client),
+    AsyncOpenAi(async_openai::Client<async_openai::config::OpenAIConfig>),
+    OpenRouterRs(openrouter_rs::OpenRouterClient),
+}
+
+type Result<T> = std::result::Result<T, String>;
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+impl Contender {
+    pub fn new(kind: Kind, base_url: &str) -> Contender {
+        match kind {
+            Kind::Floor => Contender::Floor(Floor {
+                http: reqwest::Client::new(),
+                url: format!("{base_url}/chat/completions"),
+                auth: format!("Bearer {KEY}"),
+            }),
+            Kind::Crate => Contender::Crate(
+                openrouter_bindings::Client::builder().api_key(KEY).base_url(base_url).build().unwrap(),
+            ),
+            Kind::AsyncOpenAi => Contender::AsyncOpenAi(async_openai::Client::with_config(
+                async_openai::config::OpenAIConfig::new().with_api_base(base_url).with_api_key(KEY),
+            )),
+            Kind::OpenRouterRs => Contender::OpenRouterRs(
+                openrouter_rs::OpenRouterClient::builder().base_url(base_url).api_key(KEY).build().unwrap(),
+            ),
+        }
+    }
+
+    /// One non-streaming request.
+    pub async fn complete(&self) -> Result<Outcome> {
+        match self {
+            Contender::Floor(floor) => floor.complete().await,
+            Contender::Crate(client) => {
+                let response = client.chat(MODEL).user(PROMPT).send().await.map_err(err)?;
+                let finish_reason = json_name(&response.finish_reason());
+                let completion_tokens = response.usage().map_or(0, |u| u.completion_tokens);
+                Ok(Outcome { text: response.into_text().map_err(err)?, finish_reason, completion_tokens })
+            }
+            Contender::AsyncOpenAi(client) => {
+                let request = async_openai_request(false)?;
+                let response = client.chat().create(request).await.map_err(err)?;
+                let completion_tokens = response.usage.map_or(0, |u| u.completion_tokens.into());
+                let choice = response.choices.into_iter().next().ok_or("no choice")?;
+                Ok(Outcome {
+                    text: choice.message.content.unwrap_or_default(),
+                    finish_reason: json_name(&choice.finish_reason),
+                    completion_tokens,
+                })
+            }
+            Contender::OpenRouterRs(client) => {
+                let request = openrouter_rs_request()?;
+                let response = client.chat().create(&request).await.map_err(err)?;
+                let completion_tokens = response.usage.map_or(0, |u| u.completion_tokens.into());
+                let choice = response.choices.into_iter().next().ok_or("no choice")?;
+                let finish_reason = choice.finish_reason().map(|r| r.as_str().to_owned()).unwrap_or_default();
+                let text = match choice {
+                    openrouter_rs::types::completion::Choice::NonStreaming(choice) => choice.message.content,
+                    other => other.content().map(str::to_owned),
+                };
+                Ok(Outcome { text: text.unwrap_or_default(), finish_reason, completion_tokens })
+            }
+        }
+    }
+
+    /// One stream, read to its end. Returns the outcome and the number of chunks.
+    pub async fn stream(&self) -> Result<(Outcome, usize)> {
+        let mut out = Outcome { text: String::new(), finish_reason: String::new(), completion_tokens: 0 };
+        let mut chunks = 0;
+        match self {
+            Contender::Floor(floor) => return floor.stream().await,
+            Contender::Crate(client) => {
+                let mut stream = client.chat(MODEL).user(PROMPT).stream().await.map_err(err)?;
+                while let Some(chunk) = stream.next().await {
+                    let chunk = chunk.map_err(err)?;
+                    chunks += 1;
+                    for choice in &chunk.choices {
+                        out.text.push_str(choice.delta.content.as_deref().unwrap_or_default());
+                        if choice.finish_reason.is_some() {
+                            out.finish_reason = json_name(&choice.finish_reason);
+                        }
+                    }
+                    if let Some(usage) = &chunk.usage {
+                        out.completion_tokens = usage.completion_tokens;
+                    }
+                }
+            }
+            Contender::AsyncOpenAi(client) => {
+                let mut stream = client.chat().create_stream(async_openai_request(true)?).await.map_err(err)?;
+                while let Some(chunk) = stream.next().await {
+                    let chunk = chunk.map_err(err)?;
+                    chunks += 1;
+                    for choice in &chunk.choices {
+                        out.text.push_str(choice.delta.content.as_deref().unwrap_or_default());
+                        if choice.finish_reason.is_some() {
+                            out.finish_reason = json_name(&choice.finish_reason);
+                        }
+                    }
+                    if let Some(usage) = &chunk.usage {
+                        out.completion_tokens = usage.completion_tokens.into();
+                    }
+                }
+            }
+            Contender::OpenRouterRs(client) => {
+                let mut stream = client.chat().stream(&openrouter_rs_request()?).await.map_err(err)?;
+                while let Some(chunk) = stream.next().await {
+                    let chunk = chunk.map_err(err)?;
+                    chunks += 1;
+                    for choice in &chunk.choices {
+                        out.text.push_str(choice.content().unwrap_or_default());
+                        if let Some(reason) = choice.finish_reason() {
+                            out.finish_reason = reason.as_str().to_owned();
+                        }
+                    }
+                    if let Some(usage) = &chunk.usage {
+                        out.completion_tokens = usage.completion_tokens.into();
+                    }
+                }
+            }
+        }
+        Ok((out, chunks))
+    }
+
+    /// Opens a stream and reads `chunks` chunks of it, then hands back whatever keeps it open.
+    pub async fn hold_stream(&self, chunks: usize) -> Result<Box<dyn Any + Send>> {
+        match self {
+            Contender::Floor(floor) => floor.hold_stream(chunks).await,
+            Contender::Crate(client) => {
+                let mut stream = client.chat(MODEL).user(PROMPT).stream().await.map_err(err)?;
+                for _ in 0..chunks {
+                    stream.next().await.ok_or("ended early")?.map_err(err)?;
+                }
+                Ok(Box::new(stream))
+            }
+            Contender::AsyncOpenAi(client) => {
+                let mut stream = client.chat().create_stream(async_openai_request(true)?).await.map_err(err)?;
+                for _ in 0..chunks {
+                    stream.next().await.ok_or("ended early")?.map_err(err)?;
+                }
+                Ok(Box::new(stream))
+            }
+            Contender::OpenRouterRs(client) => {
+                let mut stream = client.chat().stream(&openrouter_rs_request()?).await.map_err(err)?;
+                for _ in 0..chunks {
+                    stream.next().await.ok_or("ended early")?.map_err(err)?;
+                }
+                Ok(Box::new(stream))
+            }
+        }
+    }
+}
+
+/// A serializable enum's wire name ("stop").
+fn json_name(value: &impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn async_openai_request(stream: bool) -> Result<async_openai::types::chat::CreateChatCompletionRequest> {
+    use async_openai::types::chat::{ChatCompletionRequestUserMessage, CreateChatCompletionRequestArgs};
+    let mut args = CreateChatCompletionRequestArgs::default();
+    args.model(MODEL).messages([ChatCompletionRequestUserMessage::from(PROMPT).into()]);
+    if stream {
+        args.stream(true);
+    }
+    args.build().map_err(err)
+}
+
+fn openrouter_rs_request() -> Result<openrouter_rs::api::chat::ChatCompletionRequest> {
+    use openrouter_rs::{
+        api::chat::{ChatCompletionRequest, Message},
+        types::Role,
+    };
+    ChatCompletionRequest::builder().model(MODEL).messages(vec![Message::new(Role::User, PROMPT)]).build().map_err(err)
+}
+
+/// The floor: reqwest, a plain SSE parser, serde_json into structs with only the fields read.
+pub struct Floor {
+    http: reqwest::Client,
+    url: String,
+    auth: String,
+}
+
+#[derive(Serialize)]
+struct FloorRequest<'a> {
+    model: &'a str,
+    messages: [FloorMessage<'a>; 1],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    stream: bool,
+}
+
+#[derive(Serialize)]
+struct FloorMessage<'a> {
+    role: &'a str,
+    content: &'a str,
+}
+
+#[derive(Deserialize)]
+struct FloorResponse {
+    choices: Vec<FloorChoice>,
+    usage: Option<FloorUsage>,
+}
+
+#[derive(Deserialize)]
+struct FloorChoice {
+    #[serde(alias = "delta")]
+    message: FloorMessageOut,
+    finish_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct FloorMessageOut {
+    content: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct FloorUsage {
+    completion_tokens: u64,
+}
+
+impl Floor {
+    async fn send(&self, stream: bool) -> Result<reqwest::Response> {
+        let body = serde_json::to_vec(&FloorRequest {
+            model: MODEL,
+            messages: [FloorMessage { role: "user", content: PROMPT }],
+            stream,
+        })
+        .map_err(err)?;
+        let response = self
+            .http
+            .post(&self.url)
+            .header("authorization", &self.auth)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(err)?;
+        if !response.status().is_success() {
+            return Err(format!("status {}", response.status()));
+        }
+        Ok(response)
+    }
+
+    async fn complete(&self) -> Result<Outcome> {
+        let bytes = self.send(false).await?.bytes().await.map_err(err)?;
+        let response: FloorResponse = serde_json::from_slice(&bytes).map_err(err)?;
+        let choice = response.choices.into_iter().next().ok_or("no choice")?;
+        Ok(Outcome {
+            text: choice.message.content.unwrap_or_default(),
+            finish_reason: choice.finish_reason.unwrap_or_default(),
+            completion_tokens: response.usage.map_or(0, |u| u.completion_tokens),
+        })
+    }
+
+    async fn stream(&self) -> Result<(Outcome, usize)> {
+        let mut out = Outcome { text: String::new(), finish_reason: String::new(), completion_tokens: 0 };
+        let mut chunks = 0;
+        let mut body = self.send(true).await?.bytes_stream();
+        let mut parser = PlainSse::default();
+        while let Some(bytes) = body.next().await {
+            let done = parser.push(&bytes.map_err(err)?, |data| {
+                let chunk: FloorResponse = serde_json::from_slice(data).map_err(err)?;
+                chunks += 1;
+                for choice in chunk.choices {
+                    out.text.push_str(choice.message.content.as_deref().unwrap_or_default());
+                    if let Some(reason) = choice.finish_reason {
+                        out.finish_reason = reason;
+                    }
+                }
+                if let Some(usage) = chunk.usage {
+                    out.completion_tokens = usage.completion_tokens;
+                }
+                Ok(())
+            })?;
+            if done {
+                return Ok((out, chunks));
+            }
+        }
+        Err("the stream ended before [DONE]".into())
+    }
+
+    async fn hold_stream(&self, chunks: usize) -> Result<Box<dyn Any + Send>> {
+        let mut body = self.send(true).await?.bytes_stream();
+        let mut parser = PlainSse::default();
+        let mut seen = 0;
+        while seen < chunks {
+            let bytes = body.next().await.ok_or("ended early")?.map_err(err)?;
+            parser.push(&bytes, |data| {
+                let _: FloorResponse = serde_json::from_slice(data).map_err(err)?;
+                seen += 1;
+                Ok(())
+            })?;
+        }
+        Ok(Box::new((body, parser)))
+    }
+}
+
+/// The plainest SSE parser that reads OpenRouter's streams: LF-separated lines, `data: ` payloads
+/// of one line, blank-line dispatch, comments skipped.
+#[derive(Default)]
+struct PlainSse {
+    buffer: Vec<u8>,
+}
+
+impl PlainSse {
+    /// Feeds bytes; calls `on_data` per event. True once `[DONE]` has been seen.
+    fn push(&mut self, bytes: &[u8], mut on_data: impl FnMut(&[u8]) -> Result<()>) -> Result<bool> {
+        self.buffer.extend_from_slice(bytes);
+        let mut start = 0;
+        let mut done = false;
+        while let Some(end) = self.buffer[start..].iter().position(|&b| b == b'\n') {
+            let line = &self.buffer[start..start + end];
+            start += end + 1;
+            if let Some(data) = line.strip_prefix(b"data: ") {
+                if data == b"[DONE]" {
+                    done = true;
+                    break;
+                }
+                on_data(data)?;
+            }
+        }
+        self.buffer.drain(..start);
+        Ok(done)
+    }
+}

@@ -1,0 +1,78 @@
+//! What the loopback server sends, and what every client must read out of it.
+//!
+//! The bodies are shaped as OpenRouter sends them (WIRE.md): `provider`, `native_finish_reason`,
+//! `cost` and other fields the peers do not model, keep-alive comments inside streams, a final
+//! usage-only chunk, `[DONE]`.
+
+/// The text, finish reason and token count a client must report for a workload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub text: String,
+    pub finish_reason: String,
+    pub completion_tokens: u64,
+}
+
+/// A deterministic text of about `bytes` bytes with the escapes real output has (quotes,
+/// newlines, non-ASCII, an emoji).
+pub fn text_of(bytes: usize) -> String {
+    const WORDS: [&str; 8] = ["Hello", " wörld", " 🌍", ", and", " \"then\"", " some", "\n", " naïve"];
+    let mut text = String::with_capacity(bytes + 16);
+    let mut i = 0;
+    while text.len() < bytes {
+        text.push_str(WORDS[i % WORDS.len()]);
+        i += 1;
+    }
+    text
+}
+
+/// A non-streaming chat completion whose content is `text`.
+pub fn response(text: &str) -> (Vec<u8>, Outcome) {
+    let body = serde_json::json!({
+        "id": "gen-1732000000-abcdefghijkl",
+        "provider": "Anthropic",
+        "model": "anthropic/claude-sonnet-4",
+        "object": "chat.completion",
+        "created": 1732000000,
+        "system_fingerprint": null,
+        "choices": [{
+            "index": 0,
+            "logprobs": null,
+            "finish_reason": "stop",
+            "native_finish_reason": "end_turn",
+            "message": { "role": "assistant", "content": text, "refusal": null, "reasoning": null }
+        }],
+        "usage": {
+            "prompt_tokens": 14, "completion_tokens": 321, "total_tokens": 335, "cost": 0.0049,
+            "is_byok": false,
+            "prompt_tokens_details": { "cached_tokens": 0 },
+            "completion_tokens_details": { "reasoning_tokens": 0 },
+            "cost_details": { "upstream_inference_cost": null }
+        }
+    });
+    let outcome = Outcome { text: text.to_owned(), finish_reason: "stop".into(), completion_tokens: 321 };
+    (serde_json::to_vec(&body).unwrap(), outcome)
+}
+
+/// An SSE transcript of `chunks` content deltas, then a finish chunk and a usage chunk.
+pub fn stream(chunks: usize) -> (Vec<u8>, Outcome) {
+    const PIECES: [&str; 6] = ["Hello", " wörld", " 🌍", ", and", " \"then\"", " some\n"];
+    let head = r#""id":"gen-1732000000-abcdefghijkl","object":"chat.completion.chunk","created":1732000000,"model":"anthropic/claude-sonnet-4","provider":"Anthropic""#;
+    let mut body = String::from(": OPENROUTER PROCESSING\n\n: OPENROUTER PROCESSING\n\n");
+    let mut text = String::new();
+    for i in 0..chunks {
+        let piece = PIECES[i % PIECES.len()];
+        text.push_str(piece);
+        let piece = serde_json::to_string(piece).unwrap();
+        body.push_str(&format!(
+            "data: {{{head},\"choices\":[{{\"index\":0,\"delta\":{{\"role\":\"assistant\",\"content\":{piece}}},\"finish_reason\":null,\"native_finish_reason\":null,\"logprobs\":null}}]}}\n\n"
+        ));
+        if i % 500 == 499 {
+            body.push_str(": OPENROUTER PROCESSING\n\n");
+        }
+    }
+    body.push_str(&format!("data: {{{head},\"choices\":[{{\"index\":0,\"delta\":{{\"role\":\"assistant\",\"content\":\"\"}},\"finish_reason\":\"stop\",\"native_finish_reason\":\"end_turn\",\"logprobs\":null}}]}}\n\n"));
+    body.push_str(&format!("data: {{{head},\"choices\":[],\"usage\":{{\"prompt_tokens\":14,\"completion_tokens\":{chunks},\"total_tokens\":{},\"cost\":0.3,\"is_byok\":false}}}}\n\n", chunks + 14));
+    body.push_str("data: [DONE]\n\n");
+    let outcome = Outcome { text, finish_reason: "stop".into(), completion_tokens: chunks as u64 };
+    (body.into_bytes(), outcome)
+}

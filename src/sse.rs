@@ -20,7 +20,7 @@ pub(crate) const MAX_EVENT_BYTES: usize = 32 * 1024 * 1024;
 /// holds little memory.
 const KEEP_CAPACITY: usize = 64 * 1024;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct SseDecoder {
     /// Bytes of the current line, when a read ended in the middle of it.
     line: Vec<u8>,
@@ -36,13 +36,27 @@ pub(crate) struct SseDecoder {
     limit: usize,
 }
 
+impl Default for SseDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl SseDecoder {
     pub(crate) fn new() -> Self {
         Self::with_limit(MAX_EVENT_BYTES)
     }
 
     pub(crate) fn with_limit(limit: usize) -> Self {
-        SseDecoder { limit, ..Default::default() }
+        SseDecoder {
+            line: Vec::new(),
+            data: Vec::new(),
+            has_data: false,
+            dispatched: false,
+            after_cr: false,
+            past_start: false,
+            limit,
+        }
     }
 
     /// Reads `bytes` up to the end of the first event they complete. Returns how many bytes it

@@ -121,9 +121,8 @@ fn runtime_table() {
             let url = format!("http://127.0.0.1:{}/{}", server.port, workload.route());
             let kinds: Vec<Kind> =
                 Kind::ALL.into_iter().filter(|k| selected("BENCH_CLIENTS", k.short_name())).collect();
-            // A fresh client per round, warmed by one untimed request: connection pools settle
-            // differently from one process to the next (measured: whole runs 2x apart on the
-            // sequential workload), so each round draws anew and the median evens it out.
+            // A fresh client per round, warmed by one untimed request, so that no client's
+            // connection pool carries state from one round into the next.
             let fresh = |kind: Kind| Arc::new(Contender::new(kind, &url));
             // The first run of each checks correctness (and warms the allocator).
             let mut failed: Vec<Option<String>> = Vec::new();
@@ -158,8 +157,8 @@ fn runtime_table() {
     println!(
         "  {:<24} {:>18} {:>18} {:>18} {:>18}",
         "client",
-        "heap/stream N=10",
-        "RSS/stream N=10",
+        format!("heap/stream N={}", workloads::HELD_DEPTHS[0]),
+        format!("RSS/stream N={}", workloads::HELD_DEPTHS[0]),
         format!("heap/stream N={}", workloads::HELD_DEPTHS[1]),
         format!("RSS/stream N={}", workloads::HELD_DEPTHS[1])
     );

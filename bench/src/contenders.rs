@@ -3,7 +3,7 @@
 
 use std::any::Any;
 
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::fixtures::Outcome;
@@ -115,15 +115,11 @@ impl Contender {
 
     /// One stream, read to its end. Returns the outcome and the number of chunks.
     pub async fn stream(&self) -> Result<(Outcome, usize)> {
-        let mut out = Outcome { text: String::new(), finish_reason: String::new(), completion_tokens: 0 };
-        let mut chunks = 0;
         match self {
-            Contender::Floor(floor) => return floor.stream().await,
+            Contender::Floor(floor) => floor.stream().await,
             Contender::Crate(client) => {
-                let mut stream = client.chat(MODEL).user(PROMPT).stream().await.map_err(err)?;
-                while let Some(chunk) = stream.next().await {
-                    let chunk = chunk.map_err(err)?;
-                    chunks += 1;
+                let stream = client.chat(MODEL).user(PROMPT).stream().await.map_err(err)?;
+                read_to_end(stream, |chunk, out| {
                     for choice in &chunk.choices {
                         out.text.push_str(choice.delta.content.as_deref().unwrap_or_default());
                         if choice.finish_reason.is_some() {
@@ -133,13 +129,12 @@ impl Contender {
                     if let Some(usage) = &chunk.usage {
                         out.completion_tokens = usage.completion_tokens;
                     }
-                }
+                })
+                .await
             }
             Contender::AsyncOpenAi(client) => {
-                let mut stream = client.chat().create_stream(async_openai_request(true)?).await.map_err(err)?;
-                while let Some(chunk) = stream.next().await {
-                    let chunk = chunk.map_err(err)?;
-                    chunks += 1;
+                let stream = client.chat().create_stream(async_openai_request(true)?).await.map_err(err)?;
+                read_to_end(stream, |chunk, out| {
                     for choice in &chunk.choices {
                         out.text.push_str(choice.delta.content.as_deref().unwrap_or_default());
                         if choice.finish_reason.is_some() {
@@ -149,13 +144,12 @@ impl Contender {
                     if let Some(usage) = &chunk.usage {
                         out.completion_tokens = usage.completion_tokens.into();
                     }
-                }
+                })
+                .await
             }
             Contender::OpenRouterRs(client) => {
-                let mut stream = client.chat().stream(&openrouter_rs_request()?).await.map_err(err)?;
-                while let Some(chunk) = stream.next().await {
-                    let chunk = chunk.map_err(err)?;
-                    chunks += 1;
+                let stream = client.chat().stream(&openrouter_rs_request()?).await.map_err(err)?;
+                read_to_end(stream, |chunk, out| {
                     for choice in &chunk.choices {
                         out.text.push_str(choice.content().unwrap_or_default());
                         if let Some(reason) = choice.finish_reason() {
@@ -165,10 +159,10 @@ impl Contender {
                     if let Some(usage) = &chunk.usage {
                         out.completion_tokens = usage.completion_tokens.into();
                     }
-                }
+                })
+                .await
             }
         }
-        Ok((out, chunks))
     }
 
     /// Opens a stream and reads `chunks` chunks of it, then hands back whatever keeps it open.
@@ -176,28 +170,42 @@ impl Contender {
         match self {
             Contender::Floor(floor) => floor.hold_stream(chunks).await,
             Contender::Crate(client) => {
-                let mut stream = client.chat(MODEL).user(PROMPT).stream().await.map_err(err)?;
-                for _ in 0..chunks {
-                    stream.next().await.ok_or("ended early")?.map_err(err)?;
-                }
-                Ok(Box::new(stream))
+                hold(client.chat(MODEL).user(PROMPT).stream().await.map_err(err)?, chunks).await
             }
             Contender::AsyncOpenAi(client) => {
-                let mut stream = client.chat().create_stream(async_openai_request(true)?).await.map_err(err)?;
-                for _ in 0..chunks {
-                    stream.next().await.ok_or("ended early")?.map_err(err)?;
-                }
-                Ok(Box::new(stream))
+                hold(client.chat().create_stream(async_openai_request(true)?).await.map_err(err)?, chunks).await
             }
             Contender::OpenRouterRs(client) => {
-                let mut stream = client.chat().stream(&openrouter_rs_request()?).await.map_err(err)?;
-                for _ in 0..chunks {
-                    stream.next().await.ok_or("ended early")?.map_err(err)?;
-                }
-                Ok(Box::new(stream))
+                hold(client.chat().stream(&openrouter_rs_request()?).await.map_err(err)?, chunks).await
             }
         }
     }
+}
+
+/// Reads a peer's stream to its end; `read` adds each chunk's text, finish reason and usage.
+async fn read_to_end<C, E: std::fmt::Display>(
+    mut stream: impl Stream<Item = std::result::Result<C, E>> + Unpin,
+    read: impl Fn(&C, &mut Outcome),
+) -> Result<(Outcome, usize)> {
+    let mut out = Outcome { text: String::new(), finish_reason: String::new(), completion_tokens: 0 };
+    let mut chunks = 0;
+    while let Some(chunk) = stream.next().await {
+        read(&chunk.map_err(err)?, &mut out);
+        chunks += 1;
+    }
+    Ok((out, chunks))
+}
+
+/// Reads `chunks` chunks of a stream, then returns it, still open.
+async fn hold<S, C, E>(mut stream: S, chunks: usize) -> Result<Box<dyn Any + Send>>
+where
+    S: Stream<Item = std::result::Result<C, E>> + Unpin + Send + 'static,
+    E: std::fmt::Display,
+{
+    for _ in 0..chunks {
+        stream.next().await.ok_or("ended early")?.map_err(err)?;
+    }
+    Ok(Box::new(stream))
 }
 
 /// A serializable enum's wire name ("stop").

@@ -18,12 +18,6 @@ pub const MANY_CHUNKS: usize = 1_000;
 /// costs, and whether that grows with what it has received.
 pub const HELD_DEPTHS: [usize; 2] = [10, 2_000];
 
-const SEQUENTIAL_REQUESTS: usize = 200;
-const CONCURRENT_TASKS: usize = 32;
-const REQUESTS_PER_TASK: usize = 16;
-const LARGE_REQUESTS: usize = 3;
-const CONCURRENT_STREAMS: usize = 64;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Workload {
     Sequential,
@@ -42,15 +36,34 @@ impl Workload {
         Workload::ConcurrentStreams,
     ];
 
-    pub fn name(self) -> String {
+    /// How many tasks run at once, and how many requests (or streams) each makes in turn.
+    fn shape(self) -> (usize, usize) {
         match self {
-            Workload::Sequential => format!("{SEQUENTIAL_REQUESTS} requests, one after another"),
-            Workload::Concurrent => {
-                format!("{} requests, {CONCURRENT_TASKS} at once", CONCURRENT_TASKS * REQUESTS_PER_TASK)
-            }
-            Workload::Large => format!("{LARGE_REQUESTS} responses of {} MiB content", LARGE_BYTES >> 20),
+            Workload::Sequential => (1, 200),
+            Workload::Concurrent => (32, 16),
+            Workload::Large => (1, 3),
+            Workload::LongStream => (1, 1),
+            Workload::ConcurrentStreams => (64, 1),
+        }
+    }
+
+    fn streamed(self) -> bool {
+        matches!(self, Workload::LongStream | Workload::ConcurrentStreams)
+    }
+
+    /// Chunks per stream: the content chunks plus the finish and usage chunks.
+    fn chunks_per_stream(self) -> usize {
+        if self == Workload::LongStream { LONG_CHUNKS + 2 } else { MANY_CHUNKS + 2 }
+    }
+
+    pub fn name(self) -> String {
+        let (tasks, each) = self.shape();
+        match self {
+            Workload::Sequential => format!("{each} requests, one after another"),
+            Workload::Concurrent => format!("{} requests, {tasks} at once", tasks * each),
+            Workload::Large => format!("{each} responses of {} MiB content", LARGE_BYTES >> 20),
             Workload::LongStream => format!("1 stream of {LONG_CHUNKS} chunks"),
-            Workload::ConcurrentStreams => format!("{CONCURRENT_STREAMS} streams of {MANY_CHUNKS} chunks at once"),
+            Workload::ConcurrentStreams => format!("{tasks} streams of {MANY_CHUNKS} chunks at once"),
         }
     }
 
@@ -66,14 +79,8 @@ impl Workload {
 
     /// What the counted unit is, and how many a run has.
     pub fn unit(self) -> (&'static str, usize) {
-        match self {
-            Workload::Sequential => ("request", SEQUENTIAL_REQUESTS),
-            Workload::Concurrent => ("request", CONCURRENT_TASKS * REQUESTS_PER_TASK),
-            Workload::Large => ("request", LARGE_REQUESTS),
-            // Content chunks plus the finish and usage chunks.
-            Workload::LongStream => ("chunk", LONG_CHUNKS + 2),
-            Workload::ConcurrentStreams => ("chunk", CONCURRENT_STREAMS * (MANY_CHUNKS + 2)),
-        }
+        let (tasks, each) = self.shape();
+        if self.streamed() { ("chunk", tasks * each * self.chunks_per_stream()) } else { ("request", tasks * each) }
     }
 
     /// What every request of this workload must give back.
@@ -89,10 +96,7 @@ impl Workload {
 
 /// One untimed request or stream, so that a fresh client has its connection.
 pub async fn warm_up(workload: Workload, client: &Contender) -> Result<(), String> {
-    match workload {
-        Workload::Sequential | Workload::Concurrent | Workload::Large => client.complete().await.map(drop),
-        Workload::LongStream | Workload::ConcurrentStreams => client.stream().await.map(drop),
-    }
+    if workload.streamed() { client.stream().await.map(drop) } else { client.complete().await.map(drop) }
 }
 
 /// One run's wall time and the process's CPU time (user + system) spent during it.
@@ -106,60 +110,31 @@ pub struct Sample {
 pub async fn run(workload: Workload, client: &Arc<Contender>, expected: &Outcome) -> Result<Sample, String> {
     let cpu = cpu_time();
     let started = Instant::now();
-    let outcomes: Vec<Result<(Outcome, usize), String>> = match workload {
-        Workload::Sequential | Workload::Large => {
-            let count = if workload == Workload::Large { LARGE_REQUESTS } else { SEQUENTIAL_REQUESTS };
-            // In a task, as a service's handler would run, not on the thread that blocks on the runtime.
+    // Every request runs in a spawned task, as a service's handler would, not on the thread that
+    // blocks on the runtime.
+    let (tasks, each) = workload.shape();
+    let streamed = workload.streamed();
+    let tasks: Vec<_> = (0..tasks)
+        .map(|_| {
             let client = client.clone();
             tokio::spawn(async move {
-                let mut outcomes = Vec::with_capacity(count);
-                for _ in 0..count {
-                    outcomes.push(client.complete().await.map(|o| (o, 1)));
+                let mut outcomes = Vec::with_capacity(each);
+                for _ in 0..each {
+                    outcomes.push(if streamed {
+                        client.stream().await
+                    } else {
+                        client.complete().await.map(|o| (o, 1))
+                    });
                 }
                 outcomes
             })
-            .await
-            .map_err(|e| e.to_string())?
-        }
-        Workload::Concurrent => {
-            let tasks: Vec<_> = (0..CONCURRENT_TASKS)
-                .map(|_| {
-                    let client = client.clone();
-                    tokio::spawn(async move {
-                        let mut outcomes = Vec::with_capacity(REQUESTS_PER_TASK);
-                        for _ in 0..REQUESTS_PER_TASK {
-                            outcomes.push(client.complete().await.map(|o| (o, 1)));
-                        }
-                        outcomes
-                    })
-                })
-                .collect();
-            let mut outcomes = Vec::new();
-            for task in tasks {
-                outcomes.extend(task.await.map_err(|e| e.to_string())?);
-            }
-            outcomes
-        }
-        Workload::LongStream => {
-            let client = client.clone();
-            vec![tokio::spawn(async move { client.stream().await }).await.map_err(|e| e.to_string())?]
-        }
-        Workload::ConcurrentStreams => {
-            let tasks: Vec<_> = (0..CONCURRENT_STREAMS)
-                .map(|_| {
-                    let client = client.clone();
-                    tokio::spawn(async move { client.stream().await })
-                })
-                .collect();
-            let mut outcomes = Vec::new();
-            for task in tasks {
-                outcomes.push(task.await.map_err(|e| e.to_string())?);
-            }
-            outcomes
-        }
-    };
+        })
+        .collect();
+    let mut outcomes: Vec<Result<(Outcome, usize), String>> = Vec::new();
+    for task in tasks {
+        outcomes.extend(task.await.map_err(|e| e.to_string())?);
+    }
     let sample = Sample { wall: started.elapsed(), cpu: cpu_time() - cpu };
-    let streamed = matches!(workload, Workload::LongStream | Workload::ConcurrentStreams);
     for outcome in outcomes {
         let (outcome, chunks) = outcome?;
         if outcome != *expected {
@@ -173,8 +148,8 @@ pub async fn run(workload: Workload, client: &Arc<Contender>, expected: &Outcome
                 expected.completion_tokens
             ));
         }
-        if streamed && chunks != expected.completion_tokens as usize + 2 {
-            return Err(format!("{chunks} chunks, want {}", expected.completion_tokens + 2));
+        if streamed && chunks != workload.chunks_per_stream() {
+            return Err(format!("{chunks} chunks, want {}", workload.chunks_per_stream()));
         }
     }
     Ok(sample)

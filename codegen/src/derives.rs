@@ -23,23 +23,12 @@ pub const EXTRA_DEFAULTS: &[&str] = &["ChatRequest"];
 /// Adds `Default` to the derives of the [`EXTRA_DEFAULTS`] structs (at any module depth).
 pub fn add_defaults(file: &mut syn::File) -> Result<(), Error> {
     let mut found = 0;
-    add_defaults_in(&mut file.items, &mut found)?;
-    if found != EXTRA_DEFAULTS.len() {
-        return Err(Error(format!("expected the structs {EXTRA_DEFAULTS:?} in the generated code, found {found}")));
-    }
-    Ok(())
-}
-
-fn add_defaults_in(items: &mut [Item], found: &mut usize) -> Result<(), Error> {
-    for item in items {
-        match item {
-            Item::Mod(module) => {
-                if let Some((_, inner)) = &mut module.content {
-                    add_defaults_in(inner, found)?;
-                }
-            }
-            Item::Struct(item) if EXTRA_DEFAULTS.contains(&item.ident.to_string().as_str()) => {
-                *found += 1;
+    for_each_item_list(&mut file.items, &mut |items| {
+        for item in items.iter_mut() {
+            if let Item::Struct(item) = item
+                && EXTRA_DEFAULTS.contains(&item.ident.to_string().as_str())
+            {
+                found += 1;
                 let name = item.ident.to_string();
                 edit_derives(&mut item.attrs, &name, |derives| {
                     if !derives.iter().any(|d| d == "Default") {
@@ -47,38 +36,47 @@ fn add_defaults_in(items: &mut [Item], found: &mut usize) -> Result<(), Error> {
                     }
                 })?;
             }
-            _ => {}
         }
+        Ok(())
+    })?;
+    if found != EXTRA_DEFAULTS.len() {
+        return Err(Error(format!("expected the structs {EXTRA_DEFAULTS:?} in the generated code, found {found}")));
     }
     Ok(())
 }
 
 /// Rewrites every enum of a specialized shape in `file` (at any module depth).
 pub fn specialize(file: &mut syn::File) -> Result<(), Error> {
-    specialize_items(&mut file.items)
+    for_each_item_list(&mut file.items, &mut |items| {
+        let mut added = Vec::new();
+        for item in items.iter_mut() {
+            if let Item::Enum(item) = item
+                && let Some(code) = impl_for(item)
+            {
+                drop_derived_deserialize(item)?;
+                let parsed: Item = syn::parse_str(&code)
+                    .map_err(|e| Error(format!("the Deserialize impl for {} does not parse: {e}", item.ident)))?;
+                added.push(parsed);
+            }
+        }
+        items.extend(added);
+        Ok(())
+    })
 }
 
-fn specialize_items(items: &mut Vec<Item>) -> Result<(), Error> {
-    let mut added = Vec::new();
+/// Calls `f` on the file's items, then on the items of every inline module, at any depth.
+fn for_each_item_list(
+    items: &mut Vec<Item>,
+    f: &mut dyn FnMut(&mut Vec<Item>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    f(items)?;
     for item in items.iter_mut() {
-        match item {
-            Item::Mod(module) => {
-                if let Some((_, inner)) = &mut module.content {
-                    specialize_items(inner)?;
-                }
-            }
-            Item::Enum(item) => {
-                if let Some(code) = impl_for(item) {
-                    drop_derived_deserialize(item)?;
-                    let parsed: Item = syn::parse_str(&code)
-                        .map_err(|e| Error(format!("the Deserialize impl for {} does not parse: {e}", item.ident)))?;
-                    added.push(parsed);
-                }
-            }
-            _ => {}
+        if let Item::Mod(module) = item
+            && let Some((_, inner)) = &mut module.content
+        {
+            for_each_item_list(inner, f)?;
         }
     }
-    items.extend(added);
     Ok(())
 }
 

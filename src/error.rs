@@ -499,9 +499,15 @@ mod tests {
 
     #[test]
     fn the_path_reader_survives_any_bytes() {
-        for json in [&b"\"\\"[..], b"{\"a\":[[[", b"}}]]", b"{\"\xff\":1", b""] {
+        // Cut strings, unbalanced brackets, invalid UTF-8 and offsets past the end: each a value.
+        let cases: [(&[u8], &str); 5] =
+            [(b"\"\\", ""), (b"{\"a\":[[[", "a[0][0][0]"), (b"}}]]", ""), (b"{\"\xff\":1", "\u{FFFD}"), (b"", "")];
+        for (json, at_end) in cases {
             for offset in 0..=json.len() + 2 {
-                let _ = json_path_at(json, offset);
+                let path = json_path_at(json, offset);
+                if offset >= json.len() {
+                    assert_eq!(path, at_end, "{:?} at {offset}", String::from_utf8_lossy(json));
+                }
             }
         }
         assert_eq!(json_path_at(br#"{"a":[1,{"b":"x,y"}]}"#, 15), "a[1].b");

@@ -256,7 +256,7 @@ impl Error {
         T::deserialize(&mut deserializer).map_err(|e| Error::decode(status, &e, body))
     }
 
-    pub(crate) fn decode(status: u16, error: &serde_json::Error, body: &[u8]) -> Error {
+    fn decode(status: u16, error: &serde_json::Error, body: &[u8]) -> Error {
         let path = json_path_at(body, byte_offset(body, error.line(), error.column()));
         let message = if path.is_empty() { error.to_string() } else { format!("at `{path}`: {error}") };
         Error::Decode { status, message, body: snippet(body) }

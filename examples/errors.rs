@@ -25,7 +25,7 @@ fn explain(result: Result<String, Error>) {
 #[tokio::main]
 async fn main() {
     let mock = MockServer::start().await;
-    let retry = RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(50), ..RetryPolicy::default() };
+    let retry = RetryPolicy::with_max_retries(2).initial_backoff(Duration::from_millis(50));
     let client = mock.client_builder().retry(retry).build().expect("valid configuration");
     let ask = || async { client.chat("m").user("hi").send().await.and_then(|r| Ok(r.text()?.into_owned())) };
 

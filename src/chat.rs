@@ -1,6 +1,10 @@
 //! The chat request builder, over the generated [`ChatRequest`].
 
-use std::{future::Future, sync::LazyLock, time::Duration};
+use std::{
+    future::Future,
+    sync::LazyLock,
+    time::{Duration, Instant},
+};
 
 use bytes::Bytes;
 use serde_json::{Map, Value};
@@ -8,14 +12,14 @@ use tracing::Instrument;
 
 use crate::{
     Client, Error,
-    error::ApiError,
+    client::CallOptions,
     retry::RetryPolicy,
     stream::ChatStream,
     types::{
         AssistantMessage, ChatRequest, ChatResponse, Content, DebugOptions, DeveloperMessage, DeveloperMessageRole,
-        ErrorResponse, ImageConfigValue, Message, Modality, Plugin, ProviderPreferences, ReasoningConfig,
-        ReasoningEffort, ResponseFormat, Route, Stop, SystemMessage, SystemMessageRole, TextContent, Tool, ToolChoice,
-        ToolMessage, ToolMessageRole, TraceMetadata, UserMessage, UserMessageRole,
+        ImageConfigValue, Message, Modality, Plugin, ProviderPreferences, ReasoningConfig, ReasoningEffort,
+        ResponseFormat, Route, Stop, SystemMessage, SystemMessageRole, TextContent, Tool, ToolChoice, ToolMessage,
+        ToolMessageRole, TraceMetadata, UserMessage, UserMessageRole,
     },
 };
 
@@ -47,6 +51,7 @@ pub struct ChatRequestBuilder {
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
     idle_timeout: Option<Option<Duration>>,
+    total_timeout: Option<Option<Duration>>,
 }
 
 macro_rules! setters {
@@ -94,7 +99,15 @@ impl ChatRequestBuilder {
     pub(crate) fn new(client: Client, model: String) -> Self {
         // `Default` is added by codegen/src/derives.rs: new optional fields need no change here.
         let request = ChatRequest { model: Some(model).filter(|m| !m.is_empty()), ..ChatRequest::default() };
-        ChatRequestBuilder { client, request, extra: Map::new(), retry: None, timeout: None, idle_timeout: None }
+        ChatRequestBuilder {
+            client,
+            request,
+            extra: Map::new(),
+            retry: None,
+            timeout: None,
+            idle_timeout: None,
+            total_timeout: None,
+        }
     }
 
     /// Appends any message (the generated message types convert into [`Message`]).
@@ -266,6 +279,8 @@ impl ChatRequestBuilder {
     }
 
     /// Sends a top-level field the spec does not know yet (it overrides a field of the same name).
+    /// `model` and `stream` are refused when sending: set them with [`Client::chat`] and by
+    /// calling [`send`](Self::send) or [`stream`](Self::stream).
     pub fn extra(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         self.extra.insert(key.into(), value.into());
         self
@@ -277,7 +292,7 @@ impl ChatRequestBuilder {
         self
     }
 
-    /// A limit on each attempt of this request (see [`crate::ClientBuilder::timeout`]).
+    /// The timeout of each attempt of this request (see [`crate::ClientBuilder::timeout`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -289,21 +304,30 @@ impl ChatRequestBuilder {
         self
     }
 
+    /// A cap on this whole call, retries and stream included (see
+    /// [`crate::ClientBuilder::total_timeout`]).
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(Some(timeout));
+        self
+    }
+
     /// Sends the request with `stream: true` and returns the stream of chunks.
     ///
-    /// Errors before the first byte are the same typed errors as [`send`](Self::send), retried
-    /// under the same policy; a stream that has started is never retried.
+    /// Errors before the stream starts are the same typed errors as [`send`](Self::send), retried
+    /// under the same policy; a stream that has started is never retried. The wait for the stream
+    /// to start is bounded by the idle timeout and the request timeout.
     pub fn stream(self) -> impl Future<Output = Result<ChatStream, Error>> + Send + 'static {
-        let idle = self.idle_timeout.unwrap_or_else(|| self.client.stream_idle_timeout());
         let span = self.span(true);
         // Validated and serialized here, so that the future holds the body rather than the
         // builder: a smaller future is cheaper to move (measured in bench/).
         let prepared = self.prepare(true);
         async move {
-            let (client, body, retry, timeout) = prepared?;
-            let response = client.post(body, true, &retry, timeout).await?;
+            let started = Instant::now();
+            let (client, body, options) = prepared?;
+            let response = client.post_stream(CHAT_PATH, body, &options, started).await?;
             tracing::Span::current().record("status", response.status().as_u16());
-            ChatStream::from_response(response, idle).await
+            let total = options.total_timeout.map(|t| (t, tokio::time::Instant::from_std(started) + t));
+            Ok(ChatStream::from_response(response, options.idle_timeout, total))
         }
         .instrument(span)
     }
@@ -322,22 +346,17 @@ impl ChatRequestBuilder {
         let span = self.span(false);
         let prepared = self.prepare(false); // as in `stream`: the future holds the body only
         async move {
-            let started = std::time::Instant::now();
-            let (client, body, retry, timeout) = prepared?;
-            let response = client.post(body, false, &retry, timeout).await?;
-            let status = response.status().as_u16();
-            let bytes = crate::client::read_body(response).await?;
-            let result = decode_response(status, &bytes);
+            let started = Instant::now();
+            let (client, body, options) = prepared?;
+            let result = client.post_json::<ChatResponse>(CHAT_PATH, body, &options, started).await;
             let span = tracing::Span::current();
-            span.record("status", status).record("latency_ms", started.elapsed().as_millis() as u64);
-            if let Ok(response) = &result {
-                span.record("generation_id", response.id.as_str());
-                if let Some(usage) = &response.usage {
-                    span.record("prompt_tokens", usage.prompt_tokens)
-                        .record("completion_tokens", usage.completion_tokens);
-                }
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            let (status, response) = result?;
+            span.record("status", status).record("generation_id", response.id.as_str());
+            if let Some(usage) = &response.usage {
+                span.record("prompt_tokens", usage.prompt_tokens).record("completion_tokens", usage.completion_tokens);
             }
-            result
+            Ok(response)
         }
         .instrument(span)
     }
@@ -358,21 +377,32 @@ impl ChatRequestBuilder {
     }
 
     /// Validates, serializes and splits the builder into what the request path needs.
-    pub(crate) fn prepare(mut self, stream: bool) -> Result<(Client, Bytes, RetryPolicy, Option<Duration>), Error> {
+    pub(crate) fn prepare(mut self, stream: bool) -> Result<(Client, Bytes, CallOptions), Error> {
         validate(&self.request)?;
         self.request.stream = Some(stream);
         let mut body = serde_json::to_vec(&self.request).expect("generated types serialize");
         if !self.extra.is_empty() {
+            if let Some(key) = RESERVED.iter().find(|key| self.extra.contains_key(**key)) {
+                return Err(Error::InvalidRequest(format!(
+                    "`{key}` cannot be sent through extra(): it is set by Client::chat(model) and by send() or stream()"
+                )));
+            }
             // Through bytes rather than `to_value`, which would build a second serializer for
             // every request type (compile time; measured in bench/).
             let mut fields: Map<String, Value> = serde_json::from_slice(&body).expect("a request is an object");
             fields.extend(self.extra);
             body = serde_json::to_vec(&fields).expect("JSON values serialize");
         }
-        let retry = self.retry.unwrap_or_else(|| self.client.retry_policy().clone());
-        Ok((self.client, Bytes::from(body), retry, self.timeout))
+        let options = self.client.call_options(self.retry, self.timeout, self.idle_timeout, self.total_timeout);
+        Ok((self.client, Bytes::from(body), options))
     }
 }
+
+/// The chat completions operation, relative to the base URL.
+const CHAT_PATH: &str = "chat/completions";
+
+/// Fields [`ChatRequestBuilder::extra`] may not set: the request path and its span rely on them.
+const RESERVED: &[&str] = &["model", "stream"];
 
 /// Refuses requests that could never succeed, before anything is sent.
 fn validate(request: &ChatRequest) -> Result<(), Error> {
@@ -392,15 +422,4 @@ fn validate(request: &ChatRequest) -> Result<(), Error> {
         return Err(Error::InvalidRequest(format!("{} stop sequences; the API takes at most 4", stops.len())));
     }
     Ok(())
-}
-
-/// Decodes a 2xx body: a completion, or an error envelope sent with a 2xx status.
-pub(crate) fn decode_response(status: u16, bytes: &[u8]) -> Result<ChatResponse, Error> {
-    match Error::from_json(status, bytes) {
-        Ok(response) => Ok(response),
-        Err(error) => match serde_json::from_slice::<ErrorResponse>(bytes) {
-            Ok(envelope) => Err(Error::Api(Box::new(ApiError::from_error_body(status, envelope.error)))),
-            Err(_) => Err(error),
-        },
-    }
 }

@@ -2,6 +2,7 @@
 
 use std::{
     fmt,
+    future::Future,
     net::IpAddr,
     sync::Arc,
     time::{Duration, Instant, SystemTime},
@@ -17,11 +18,24 @@ use tracing::Instrument;
 use crate::{
     chat::ChatRequestBuilder,
     error::{ApiError, Error},
-    retry::{self, Decision, Outcome, RetryPolicy},
+    retry::{self, Decision, RetryPolicy},
+    types::ErrorResponse,
 };
 
 /// OpenRouter's API root.
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
+
+/// The default per-attempt timeout: see [`ClientBuilder::timeout`].
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The default stream idle timeout: see [`ClientBuilder::stream_idle_timeout`].
+pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The default connect timeout: see [`ClientBuilder::connect_timeout`].
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The most 307/308 redirects followed for one request.
+const MAX_REDIRECTS: usize = 5;
 
 /// The `User-Agent` the client sends.
 pub const USER_AGENT_VALUE: &str = concat!("openrouter-bindings/", env!("CARGO_PKG_VERSION"));
@@ -42,22 +56,38 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
-    completions_url: Url,
+    /// The API root, with a path that ends in `/`.
+    base_url: Url,
+    /// `host[:port]` of the base URL, named in errors.
+    host: String,
     headers: HeaderMap,
     retry: RetryPolicy,
-    timeout: Option<Duration>,
+    timeout: Duration,
     stream_idle_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("completions_url", &self.inner.completions_url.as_str())
+            .field("base_url", &self.inner.base_url.as_str())
             .field("api_key", &"<redacted>")
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
+            .field("stream_idle_timeout", &self.inner.stream_idle_timeout)
+            .field("total_timeout", &self.inner.total_timeout)
             .finish_non_exhaustive()
     }
+}
+
+/// What one call needs from its builder: the policy and limits, already resolved against the
+/// client's defaults.
+#[derive(Debug, Clone)]
+pub(crate) struct CallOptions {
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) total_timeout: Option<Duration>,
 }
 
 impl Client {
@@ -76,44 +106,112 @@ impl Client {
         ChatRequestBuilder::new(self.clone(), model.into())
     }
 
-    /// The client's retry policy.
-    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry
-    }
-
-    /// The default idle timeout for streams.
-    pub(crate) fn stream_idle_timeout(&self) -> Option<Duration> {
-        self.inner.stream_idle_timeout
-    }
-
-    /// Sends `body` to the chat completions endpoint, retrying under `retry`.
-    ///
-    /// Returns the first successful response with its headers read and its body not yet read.
-    /// Error statuses are read and turned into [`Error::Api`] here.
-    pub(crate) async fn post(
+    /// The client's defaults for one call, with the call's own settings where it has them.
+    pub(crate) fn call_options(
         &self,
-        body: Bytes,
-        streaming: bool,
-        retry: &RetryPolicy,
+        retry: Option<RetryPolicy>,
         timeout: Option<Duration>,
+        idle_timeout: Option<Option<Duration>>,
+        total_timeout: Option<Option<Duration>>,
+    ) -> CallOptions {
+        CallOptions {
+            retry: retry.unwrap_or_else(|| self.inner.retry.clone()),
+            timeout: timeout.unwrap_or(self.inner.timeout),
+            idle_timeout: idle_timeout.unwrap_or(self.inner.stream_idle_timeout),
+            total_timeout: total_timeout.unwrap_or(self.inner.total_timeout),
+        }
+    }
+
+    /// Sends `body` to `path` (relative to the base URL) and reads the whole answer as a `T`,
+    /// retrying under `options.retry`. Each attempt, body included, is bounded by the timeout.
+    ///
+    /// An error status, or a 2xx whose body is an error envelope, is an [`Error::Api`] (and
+    /// retried by its code like an error status).
+    pub(crate) async fn post_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Bytes,
+        options: &CallOptions,
+        started: Instant,
+    ) -> Result<(u16, T), Error> {
+        self.with_retries(options, started, |left| {
+            let (limit, what) = limit(&[(Some(options.timeout), "the request timeout"), left]);
+            let attempt = async {
+                let response = self.send_once(path, body.clone(), "application/json").await?;
+                let status = response.status().as_u16();
+                let bytes = read_body(response, &self.inner.host).await?;
+                decode_answer(status, &bytes)
+            };
+            self.bounded(attempt, limit, what)
+        })
+        .await
+    }
+
+    /// Sends `body` to `path` asking for an event stream, retrying under `options.retry`, and
+    /// returns the response once the stream has started (headers read, body not).
+    ///
+    /// The wait for the headers is bounded by the timeout and by the idle timeout; once the
+    /// stream runs, only the idle timeout applies (see [`crate::ChatStream`]).
+    pub(crate) async fn post_stream(
+        &self,
+        path: &str,
+        body: Bytes,
+        options: &CallOptions,
+        started: Instant,
     ) -> Result<reqwest::Response, Error> {
-        let started = Instant::now();
-        let timeout = timeout.or(self.inner.timeout);
+        self.with_retries(options, started, |left| {
+            let (limit, what) = limit(&[
+                (Some(options.timeout), "the request timeout"),
+                (options.idle_timeout, "the stream idle timeout"),
+                left,
+            ]);
+            let attempt = async {
+                let response = self.send_once(path, body.clone(), "text/event-stream").await?;
+                if is_event_stream(response.headers()) {
+                    return Ok(response);
+                }
+                // A JSON answer to a stream request: an error envelope on a 200, or a body we cannot use.
+                let status = response.status().as_u16();
+                let content_type = header_str(response.headers(), "content-type").unwrap_or("none").to_owned();
+                let bytes = read_body(response, &self.inner.host).await?;
+                match serde_json::from_slice::<ErrorResponse>(&bytes) {
+                    Ok(envelope) => Err(self.api_error(ApiError::from_error_body(status, envelope.error))),
+                    Err(_) => Err(Error::Decode {
+                        status,
+                        message: format!("expected an event stream (text/event-stream), got `{content_type}`"),
+                        body: crate::error::snippet(&bytes),
+                    }),
+                }
+            };
+            self.bounded(attempt, limit, what)
+        })
+        .await
+    }
+
+    /// Runs `attempt` until it succeeds or the retry policy stops. `attempt` is told what is left
+    /// of the tighter of the retry deadline and the total timeout, counted from `started`.
+    async fn with_retries<T, F, Fut>(&self, options: &CallOptions, started: Instant, mut attempt: F) -> Result<T, Error>
+    where
+        F: FnMut((Option<Duration>, &'static str)) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        // The total timeout is a deadline for retries too.
+        let mut retry = options.retry.clone();
+        if let Some(total) = options.total_timeout
+            && retry.deadline.is_none_or(|deadline| deadline > total)
+        {
+            retry.deadline = Some(total);
+        }
         let mut retries = 0;
         loop {
+            let left = (retry.time_left(started.elapsed()), "the retry deadline or total timeout");
             let span = tracing::debug_span!("attempt", attempt = retries + 1, status = tracing::field::Empty);
-            let result = self.attempt(body.clone(), streaming, timeout).instrument(span.clone()).await;
-            let outcome = match &result {
-                Ok(_) => return result,
-                Err(Error::Api(e)) => Outcome::Status(e.retry_status(), e.retry_after),
-                Err(e) if e.is_retryable() => Outcome::Connection,
-                Err(_) => Outcome::Final,
-            };
-            match retry::decide(retry, retries, started.elapsed(), outcome, retry::jitter()) {
+            let result = attempt(left).instrument(span).await;
+            let Err(error) = &result else { return result };
+            match retry::decide(&retry, retries, started.elapsed(), error.retry_outcome(), retry::jitter()) {
                 Decision::Stop => return result,
                 Decision::RetryAfter(wait) => {
-                    let error = result.err().map(|e| e.to_string()).unwrap_or_default();
-                    tracing::warn!(retry = retries + 1, wait_ms = wait.as_millis() as u64, %error, "retrying OpenRouter request");
+                    tracing::warn!(retry = retries + 1, wait_ms = wait.as_millis() as u64, %error, "retrying request");
                     tokio::time::sleep(wait).await;
                     retries += 1;
                 }
@@ -121,52 +219,104 @@ impl Client {
         }
     }
 
-    async fn attempt(
+    /// `attempt`, or a [`TransportKind::Timeout`](crate::TransportKind::Timeout) error after `limit`.
+    async fn bounded<T>(
         &self,
-        body: Bytes,
-        streaming: bool,
-        timeout: Option<Duration>,
-    ) -> Result<reqwest::Response, Error> {
-        let accept = if streaming { "text/event-stream" } else { "application/json" };
-        let mut request = self
+        attempt: impl Future<Output = Result<T, Error>>,
+        limit: Duration,
+        what: &'static str,
+    ) -> Result<T, Error> {
+        match tokio::time::timeout(limit, attempt).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::timeout(limit, &self.inner.host, what)),
+        }
+    }
+
+    /// One HTTP exchange: a 2xx response with its body unread, or the error status read into an
+    /// [`Error::Api`].
+    async fn send_once(&self, path: &str, body: Bytes, accept: &'static str) -> Result<reqwest::Response, Error> {
+        let url =
+            self.inner.base_url.join(path).map_err(|e| Error::InvalidRequest(format!("bad path `{path}`: {e}")))?;
+        let response = self
             .inner
             .http
-            .post(self.inner.completions_url.clone())
+            .post(url)
             .headers(self.inner.headers.clone())
             .header(ACCEPT, accept)
             .header(CONTENT_TYPE, "application/json")
-            .body(body);
-        if let Some(timeout) = timeout {
-            request = request.timeout(timeout);
-        }
-        let response = request.send().await.map_err(Error::transport)?;
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| Error::transport(e, &self.inner.host))?;
         let status = response.status().as_u16();
         tracing::Span::current().record("status", status);
         if response.status().is_success() {
             return Ok(response);
         }
+        let headers = response.headers();
         let retry_after =
-            header_str(response.headers(), "retry-after").and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
-        let generation_id = header_str(response.headers(), "x-generation-id").map(str::to_owned);
-        let bytes = read_body(response).await?;
+            header_str(headers, "retry-after").and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+        let generation_id = header_str(headers, "x-generation-id").map(str::to_owned);
+        let location = header_str(headers, "location").map(str::to_owned);
+        let bytes = read_body(response, &self.inner.host).await?;
         let mut error = ApiError::from_body(status, &bytes);
         error.retry_after = retry_after;
         error.generation_id = generation_id;
-        Err(Error::Api(Box::new(error)))
+        if let (true, Some(location)) = ((300..400).contains(&status), location) {
+            // Only 307 and 308 are followed (they keep the method and body); see ClientBuilder::build.
+            error.body.message = format!(
+                "redirected to {location}, which is not followed: only 307 and 308 keep a POST a POST; \
+                 use that address as the base URL"
+            );
+        }
+        Err(self.api_error(error))
     }
+
+    /// Stamps the host on an API error.
+    fn api_error(&self, mut error: ApiError) -> Error {
+        error.host = Some(self.inner.host.clone());
+        Error::Api(Box::new(error))
+    }
+}
+
+/// The smallest of the limits that are set, and its name.
+fn limit(limits: &[(Option<Duration>, &'static str)]) -> (Duration, &'static str) {
+    limits
+        .iter()
+        .filter_map(|(limit, what)| Some(((*limit)?, *what)))
+        .min_by_key(|(limit, _)| *limit)
+        .unwrap_or((Duration::MAX, "no limit"))
+}
+
+/// Decodes a 2xx body: the expected `T`, or an error envelope sent with a 2xx status.
+pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<(u16, T), Error> {
+    match Error::from_json(status, bytes) {
+        Ok(answer) => Ok((status, answer)),
+        Err(error) => match serde_json::from_slice::<ErrorResponse>(bytes) {
+            Ok(envelope) => Err(Error::Api(Box::new(ApiError::from_error_body(status, envelope.error)))),
+            Err(_) => Err(error),
+        },
+    }
+}
+
+/// Whether the response is an event stream (media types are case-insensitive).
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    header_str(headers, "content-type")
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("text/event-stream"))
 }
 
 /// The largest response body read into memory (a non-streaming answer or an error page).
 pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// Reads a whole body, refusing to hold more than [`MAX_BODY_BYTES`].
-pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<Bytes, Error> {
+pub(crate) async fn read_body(mut response: reqwest::Response, host: &str) -> Result<Bytes, Error> {
     let status = response.status().as_u16();
     // Sized from content-length when there is one (bounded: the header may lie), so that a large
     // answer is not copied again at every doubling.
     let expected = response.content_length().unwrap_or(0).min(16 << 20) as usize;
     let mut body = bytes::BytesMut::with_capacity(expected);
-    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+    while let Some(chunk) = response.chunk().await.map_err(|e| Error::transport(e, host))? {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(Error::Decode {
                 status,
@@ -208,8 +358,9 @@ pub struct ClientBuilder {
     user_agent: String,
     headers: Vec<(String, String)>,
     connect_timeout: Option<Duration>,
-    timeout: Option<Duration>,
+    timeout: Duration,
     stream_idle_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
@@ -225,9 +376,10 @@ impl Default for ClientBuilder {
             categories: Vec::new(),
             user_agent: USER_AGENT_VALUE.to_owned(),
             headers: Vec::new(),
-            connect_timeout: Some(Duration::from_secs(10)),
-            timeout: None,
-            stream_idle_timeout: Some(Duration::from_secs(120)),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            timeout: DEFAULT_TIMEOUT,
+            stream_idle_timeout: Some(DEFAULT_STREAM_IDLE_TIMEOUT),
+            total_timeout: None,
             retry: RetryPolicy::default(),
             http: None,
             allow_insecure_http: false,
@@ -237,9 +389,10 @@ impl Default for ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let base_url = Url::parse(self.base_url.trim()).map(without_userinfo);
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("base_url", &self.base_url)
+            .field("base_url", &base_url.as_ref().map_or("<malformed>", Url::as_str))
             .finish_non_exhaustive()
     }
 }
@@ -247,8 +400,8 @@ impl fmt::Debug for ClientBuilder {
 impl ClientBuilder {
     /// Reads `OPENROUTER_API_KEY` and `OPENROUTER_BASE_URL` (each only if set).
     pub fn from_env(mut self) -> Self {
-        if let Some(key) = std::env::var("OPENROUTER_API_KEY").ok().filter(|k| !k.trim().is_empty()) {
-            self.api_key = Some(key);
+        if let Ok(key) = std::env::var("OPENROUTER_API_KEY") {
+            self.api_key = Some(key); // an empty one fails in `build`, with a message that says so
         }
         if let Some(url) = std::env::var("OPENROUTER_BASE_URL").ok().filter(|u| !u.trim().is_empty()) {
             self.base_url = url;
@@ -262,7 +415,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The API root (default [`DEFAULT_BASE_URL`]); `/chat/completions` is appended.
+    /// The API root (default [`DEFAULT_BASE_URL`]); operation paths such as `chat/completions`
+    /// are appended to it. Any server of the same wire format works (a gateway, a local server).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -298,7 +452,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How long to wait for a connection (default 10 s; `None`: no limit). Ignored with [`http_client`].
+    /// How long to wait for a connection (default [`DEFAULT_CONNECT_TIMEOUT`], 10 s; `None`: no
+    /// limit beyond [`timeout`](Self::timeout)). Ignored with [`http_client`].
     ///
     /// [`http_client`]: ClientBuilder::http_client
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
@@ -306,17 +461,33 @@ impl ClientBuilder {
         self
     }
 
-    /// A limit on each whole attempt, body included (default: none, since a generation can take
-    /// minutes). For streams it also covers the whole stream: prefer the idle timeout there.
+    /// The longest one attempt may wait for its answer (default [`DEFAULT_TIMEOUT`], 10 minutes,
+    /// which leaves room for slow reasoning models). For `send()` it covers the whole answer,
+    /// body included; for a stream, only the wait for it to start: a stream that keeps sending is
+    /// never cut by it (the idle timeout watches streams). A [`RetryPolicy::deadline`] cuts it
+    /// shorter when less time is left.
+    ///
+    /// When it fires after the request was sent, the model may still be generating (and billing)
+    /// the answer, so it is not retried unless [`RetryPolicy::retry_timeouts`] is on.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.timeout = timeout;
         self
     }
 
-    /// The longest a stream may go without receiving bytes, keep-alive comments included
-    /// (default 120 s; `None`: no limit). Separate from the connect timeout.
+    /// The longest a stream may go without receiving bytes, keep-alive comments included, and
+    /// the longest a stream request waits for the response to start (default
+    /// [`DEFAULT_STREAM_IDLE_TIMEOUT`], 120 s; `None`: only [`timeout`](Self::timeout) bounds the
+    /// start). OpenRouter sends a keep-alive comment every few seconds while a model thinks.
     pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.stream_idle_timeout = timeout;
+        self
+    }
+
+    /// A cap on each whole call: every attempt, every retry wait, and a stream to its end
+    /// (default: none). A stream it cuts ends with [`Error::StreamTruncated`], carrying the text
+    /// received so far; an answer it cuts is a [`TransportKind::Timeout`](crate::TransportKind::Timeout).
+    pub fn total_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.total_timeout = timeout;
         self
     }
 
@@ -326,7 +497,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses your own `reqwest::Client` (its timeouts, proxies, TLS) instead of building one.
+    /// Uses your own `reqwest::Client` (its proxies, TLS) instead of building one. Its own
+    /// settings apply as they are: build it with `redirect::Policy::none()` (or 307/308 only) so
+    /// that a redirect never turns a POST into a GET, and without a total `timeout`, which would
+    /// cut long streams.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -342,11 +516,18 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let key = self
-            .api_key
-            .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| Error::Config("no API key: set OPENROUTER_API_KEY or call ClientBuilder::api_key".into()))?;
-        let completions_url = completions_url(&self.base_url, self.allow_insecure_http)?;
+        let key = match self.api_key {
+            None => {
+                return Err(Error::Config("no API key: set OPENROUTER_API_KEY or call ClientBuilder::api_key".into()));
+            }
+            Some(key) if key.trim().is_empty() => return Err(Error::Config("the API key is empty".into())),
+            Some(key) => key,
+        };
+        let base_url = base_url(&self.base_url, self.allow_insecure_http)?;
+        let host = match (base_url.host_str(), base_url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (host, _) => host.unwrap_or_default().to_owned(),
+        };
 
         let mut headers = HeaderMap::new();
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", key.trim()))
@@ -375,7 +556,17 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                let mut builder = reqwest::Client::builder();
+                // A 301/302/303 makes clients re-send a POST as a GET without its body: follow only
+                // 307 and 308, which keep both. reqwest drops `Authorization` when the host changes.
+                let redirects = reqwest::redirect::Policy::custom(|attempt| {
+                    let keeps_method = matches!(attempt.status().as_u16(), 307 | 308);
+                    if keeps_method && attempt.previous().len() < MAX_REDIRECTS {
+                        attempt.follow()
+                    } else {
+                        attempt.stop()
+                    }
+                });
+                let mut builder = reqwest::Client::builder().redirect(redirects);
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
@@ -385,11 +576,13 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                completions_url,
+                base_url: without_userinfo(base_url),
+                host,
                 headers,
                 retry: self.retry,
                 timeout: self.timeout,
                 stream_idle_timeout: self.stream_idle_timeout,
+                total_timeout: self.total_timeout,
             }),
         })
     }
@@ -400,23 +593,33 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
         .map_err(|_| Error::Config(format!("the value for `{name}` is not a valid header value")))
 }
 
-fn completions_url(base: &str, allow_insecure_http: bool) -> Result<Url, Error> {
-    let base = Url::parse(base.trim()).map_err(|e| Error::Config(format!("base URL `{base}` is malformed: {e}")))?;
-    match base.scheme() {
+/// The API root, checked, with a path that ends in `/` so that operation paths append to it.
+fn base_url(base: &str, allow_insecure_http: bool) -> Result<Url, Error> {
+    let mut url =
+        Url::parse(base.trim()).map_err(|e| Error::Config(format!("base URL `{}` is malformed: {e}", base.trim())))?;
+    match url.scheme() {
         "https" => {}
-        "http" if allow_insecure_http || is_loopback(&base) => {}
+        "http" if allow_insecure_http || is_loopback(&url) => {}
         "http" => {
             return Err(Error::Config(format!(
                 "refusing to send the API key over plain http to `{}`; use https, or allow_insecure_http(true)",
-                base.host_str().unwrap_or_default()
+                url.host_str().unwrap_or_default()
             )));
         }
         other => return Err(Error::Config(format!("base URL scheme `{other}` is not http(s)"))),
     }
-    let path = format!("{}/chat/completions", base.path().trim_end_matches('/'));
-    let mut url = base;
-    url.set_path(&path);
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
     Ok(url)
+}
+
+/// The URL without `user:password@`, for `Debug` output (a URL's userinfo is a credential).
+fn without_userinfo(mut url: Url) -> Url {
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -433,28 +636,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn completions_url_appends_the_path() {
-        assert_eq!(
-            completions_url(DEFAULT_BASE_URL, false).unwrap().as_str(),
-            "https://openrouter.ai/api/v1/chat/completions"
-        );
-        assert_eq!(
-            completions_url("http://127.0.0.1:9/v1/", false).unwrap().as_str(),
-            "http://127.0.0.1:9/v1/chat/completions"
-        );
-        assert_eq!(completions_url("http://[::1]:9", false).unwrap().as_str(), "http://[::1]:9/chat/completions");
-        assert_eq!(
-            completions_url("http://localhost:9/x", false).unwrap().as_str(),
-            "http://localhost:9/x/chat/completions"
-        );
+    fn operation_paths_append_to_the_base_url() {
+        let join = |base: &str| base_url(base, false).unwrap().join("chat/completions").unwrap().to_string();
+        assert_eq!(join(DEFAULT_BASE_URL), "https://openrouter.ai/api/v1/chat/completions");
+        assert_eq!(join("http://127.0.0.1:9/v1/"), "http://127.0.0.1:9/v1/chat/completions");
+        assert_eq!(join("http://[::1]:9"), "http://[::1]:9/chat/completions");
+        assert_eq!(join("http://localhost:9/x"), "http://localhost:9/x/chat/completions");
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_base_urls_userinfo() {
+        let client = Client::builder().api_key("sk-secret").base_url("https://me:hunter2@proxy.example/v1").build();
+        let shown = format!("{:?}", client.unwrap());
+        assert!(shown.contains("https://proxy.example/v1/"), "{shown}");
+        assert!(!shown.contains("hunter2") && !shown.contains("me@") && !shown.contains("sk-secret"), "{shown}");
+        let builder = format!("{:?}", Client::builder().base_url("https://me:hunter2@proxy.example/v1"));
+        assert!(!builder.contains("hunter2"), "{builder}");
     }
 
     #[test]
     fn plain_http_to_a_remote_host_needs_an_explicit_opt_in() {
-        let err = completions_url("http://openrouter.example/api/v1", false).unwrap_err().to_string();
+        let err = base_url("http://openrouter.example/api/v1", false).unwrap_err().to_string();
         assert!(err.contains("refusing to send the API key over plain http"), "{err}");
-        assert!(completions_url("http://openrouter.example/api/v1", true).is_ok());
-        assert!(completions_url("ftp://openrouter.ai", true).is_err());
-        assert!(completions_url("not a url", false).unwrap_err().to_string().contains("malformed"));
+        assert!(base_url("http://openrouter.example/api/v1", true).is_ok());
+        assert!(base_url("ftp://openrouter.ai", true).is_err());
+        assert!(base_url("not a url", false).unwrap_err().to_string().contains("malformed"));
     }
 }

@@ -4,28 +4,39 @@ use std::{fmt, time::Duration};
 
 use serde_json::{Map, Value};
 
-use crate::types::{ErrorBody, ErrorBodyCode, ErrorResponse};
+use crate::{
+    retry::Outcome,
+    types::{ErrorBody, ErrorBodyCode, ErrorResponse},
+};
 
 /// How much of a body an error keeps, in bytes: enough to read, never a whole page.
 const SNIPPET: usize = 2048;
 
-/// Everything that can go wrong talking to OpenRouter.
+/// A boxed error kept as the `source` of an [`Error`]: read it through
+/// [`std::error::Error::source`]. The HTTP library's error types are not part of this crate's API.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong talking to OpenRouter (or any server of the same API).
 ///
 /// Match on the variant to act; [`Error::status`] and [`Error::is_retryable`] answer the common
 /// questions. No variant ever holds the API key.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// OpenRouter (or the provider behind it) answered with an error.
+    /// The server (OpenRouter, or the provider behind it) answered with an error.
     Api(Box<ApiError>),
     /// The request never got a complete HTTP answer: connect failure, timeout, reset.
+    #[non_exhaustive]
     Transport {
-        /// What kind of failure.
+        /// What kind of failure, and so whether the request may have reached the model.
         kind: TransportKind,
+        /// The host (and port) the client talked to.
+        host: String,
         /// The underlying error (its text never includes headers, so never the key).
-        source: reqwest::Error,
+        source: BoxError,
     },
     /// The server answered 2xx but the body is not what the spec says.
+    #[non_exhaustive]
     Decode {
         /// The HTTP status of the answer.
         status: u16,
@@ -36,6 +47,7 @@ pub enum Error {
     },
     /// The model's output is not what was asked for: a structured answer or tool arguments that
     /// do not parse as the expected type.
+    #[non_exhaustive]
     InvalidOutput {
         /// What failed, and where.
         message: String,
@@ -47,30 +59,41 @@ pub enum Error {
     /// The client could not be built: missing key, malformed URL, insecure URL, bad header.
     Config(String),
     /// A stream ended before it was complete: no `[DONE]`, and a choice still unfinished.
+    #[non_exhaustive]
     StreamTruncated {
         /// The text of the first choice received before the stream broke off.
         partial_text: String,
         /// The connection error, when the connection broke rather than closed.
-        source: Option<reqwest::Error>,
+        source: Option<BoxError>,
     },
     /// No bytes arrived on a stream within the idle timeout (keep-alive comments count).
-    StreamIdleTimeout(Duration),
+    #[non_exhaustive]
+    StreamIdleTimeout {
+        /// The idle timeout that ran out.
+        after: Duration,
+        /// The text of the first choice received before the stream went quiet.
+        partial_text: String,
+    },
 }
 
 /// The kind of a [`Error::Transport`] failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TransportKind {
-    /// The TCP/TLS connection could not be made. Retried.
+    /// The TCP/TLS connection could not be made (refused, unreachable, or the connect timeout).
+    /// Nothing reached the model. Retried.
     Connect,
-    /// The request or the connect attempt timed out. Retried.
+    /// The request was sent, and no complete answer came within the time limit (the request's
+    /// timeout, or what was left of the retry deadline). The model may still be generating, and
+    /// billing, it: not retried unless [`RetryPolicy::retry_timeouts`](crate::RetryPolicy::retry_timeouts) is on.
     Timeout,
     /// The connection broke while sending or receiving. Not retried: the request may have run.
     Other,
 }
 
-/// An error answer from OpenRouter: its envelope, its status, and what came with it.
+/// An error answer: its envelope, its status, and what came with it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status (200 for an error envelope on a 200, or a mid-stream error).
     pub status: u16,
@@ -82,8 +105,10 @@ pub struct ApiError {
     pub generation_id: Option<String>,
     /// The raw body, cut to a sane length, when it was not an error envelope (an HTML page, ...).
     pub raw_body: Option<String>,
-    /// Text received before the failure (a choice-level error on a 200).
+    /// Text received before the failure (a choice-level error on a 200, a mid-stream error).
     pub partial_text: Option<String>,
+    /// The host (and port) that answered, when known.
+    pub host: Option<String>,
 }
 
 impl ApiError {
@@ -92,34 +117,30 @@ impl ApiError {
     /// An envelope without `code` takes the HTTP status; a body that is not an envelope (an edge
     /// HTML page, an empty or truncated body) keeps the status and its raw text.
     pub(crate) fn from_body(status: u16, bytes: &[u8]) -> ApiError {
-        match serde_json::from_slice::<ErrorResponse>(bytes) {
-            Ok(envelope) => ApiError::from_error_body(status, envelope.error),
-            Err(_) => {
-                let raw = snippet(bytes);
-                let reason = reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason());
-                let message = match (raw.trim().is_empty(), reason) {
-                    (true, Some(reason)) => format!("{reason} (empty body)"),
-                    (true, None) => "empty body".to_owned(),
-                    (false, _) => format!("non-JSON body: {}", one_line(&raw, 200)),
-                };
-                let body = ErrorBody {
-                    code: Some(ErrorBodyCode::Number(status.into())),
-                    message,
-                    metadata: None,
-                    error_type: None,
-                    http_status: Some(status),
-                    availability: None,
-                };
-                ApiError {
-                    status,
-                    body,
-                    retry_after: None,
-                    generation_id: None,
-                    raw_body: Some(raw),
-                    partial_text: None,
-                }
-            }
+        if let Ok(envelope) = serde_json::from_slice::<ErrorResponse>(bytes) {
+            return ApiError::from_error_body(status, envelope.error);
         }
+        let raw = snippet(bytes);
+        let reason = reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason());
+        let message = match (raw.trim().is_empty(), serde_json::from_slice::<Value>(bytes)) {
+            (true, _) => reason.map_or_else(|| "empty body".to_owned(), |r| format!("{r} (empty body)")),
+            // Another server's JSON error (FastAPI's `detail`, vLLM's `{"object": "error", ...}`):
+            // its message is the useful part.
+            (false, Ok(json)) => match foreign_message(&json) {
+                Some(message) => message,
+                None => format!("unexpected JSON body: {}", one_line(&raw, 200)),
+            },
+            (false, Err(_)) => format!("non-JSON body: {}", one_line(&raw, 200)),
+        };
+        let body = ErrorBody {
+            code: Some(ErrorBodyCode::Number(status.into())),
+            message,
+            metadata: None,
+            error_type: None,
+            http_status: Some(status),
+            availability: None,
+        };
+        ApiError { raw_body: Some(raw), ..ApiError::from_error_body(status, body) }
     }
 
     /// Wraps an envelope's `error` object received with `status`.
@@ -127,14 +148,24 @@ impl ApiError {
         if body.code.is_none() {
             body.code = Some(ErrorBodyCode::Number(body.http_status.unwrap_or(status).into()));
         }
-        ApiError { status, body, retry_after: None, generation_id: None, raw_body: None, partial_text: None }
+        ApiError {
+            status,
+            body,
+            retry_after: None,
+            generation_id: None,
+            raw_body: None,
+            partial_text: None,
+            host: None,
+        }
     }
 
-    /// The code as a number: the envelope's numeric `code`, else the HTTP status.
+    /// The code as a number: the envelope's numeric `code` (or a numeric string such as LiteLLM's
+    /// `"500"`), else the HTTP status.
     pub fn code(&self) -> i64 {
         match &self.body.code {
             Some(ErrorBodyCode::Number(n)) => *n,
-            _ => self.status.into(),
+            Some(ErrorBodyCode::String(text)) => text.trim().parse().unwrap_or(self.status.into()),
+            None => self.status.into(),
         }
     }
 
@@ -199,6 +230,7 @@ impl ApiError {
 
 /// What a moderation flag says (403).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Moderation<'a> {
     /// Why the input was flagged.
     pub reasons: Vec<&'a str>,
@@ -228,16 +260,26 @@ impl Error {
         }
     }
 
-    /// Whether trying the same request again may succeed (what the retry loop uses).
+    /// Whether the default [`RetryPolicy`](crate::RetryPolicy) retries this error: the retry
+    /// loop asks the same question. Retryable statuses (also as an envelope's code on a 200) and
+    /// connect failures are; a timeout after the request was sent is not, since the model may be
+    /// generating the answer (see [`RetryPolicy::retry_timeouts`](crate::RetryPolicy::retry_timeouts)).
     pub fn is_retryable(&self) -> bool {
+        crate::retry::retries(&crate::RetryPolicy::default(), self.retry_outcome())
+    }
+
+    /// What this error means for retrying.
+    pub(crate) fn retry_outcome(&self) -> Outcome {
         match self {
-            Error::Api(e) => crate::retry::is_retryable_status(e.retry_status()),
-            Error::Transport { kind, .. } => matches!(kind, TransportKind::Connect | TransportKind::Timeout),
-            _ => false,
+            Error::Api(e) => Outcome::Status(e.retry_status(), e.retry_after),
+            Error::Transport { kind: TransportKind::Connect, .. } => Outcome::Connection,
+            Error::Transport { kind: TransportKind::Timeout, .. } => Outcome::Timeout,
+            _ => Outcome::Final,
         }
     }
 
-    pub(crate) fn transport(source: reqwest::Error) -> Error {
+    /// A transport failure talking to `host`.
+    pub(crate) fn transport(source: reqwest::Error, host: &str) -> Error {
         let kind = if source.is_connect() {
             TransportKind::Connect
         } else if source.is_timeout() {
@@ -246,7 +288,22 @@ impl Error {
             TransportKind::Other
         };
         // reqwest puts the URL in its messages; ours carry no credentials, but strip it anyway.
-        Error::Transport { kind, source: source.without_url() }
+        Error::Transport { kind, host: host.to_owned(), source: Box::new(source.without_url()) }
+    }
+
+    /// No complete answer from `host` within `limit` after the request was sent.
+    pub(crate) fn timeout(limit: Duration, host: &str, what: &'static str) -> Error {
+        Error::Transport {
+            kind: TransportKind::Timeout,
+            host: host.to_owned(),
+            source: Box::new(TimedOut { limit, what }),
+        }
+    }
+
+    /// A stream cut by the call's total timeout: truncated, with the text so far.
+    pub(crate) fn total_timeout_mid_stream(limit: Duration, partial_text: String) -> Error {
+        let source = TimedOut { limit, what: "the total timeout" };
+        Error::StreamTruncated { partial_text, source: Some(Box::new(source)) }
     }
 
     /// Reads JSON `body` as a `T` (trailing bytes are tolerated). On failure the error names
@@ -346,18 +403,18 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(e) => fmt::Display::fmt(e, f),
-            Error::Transport { kind, source } => {
+            Error::Transport { kind, host, source } => {
                 let what = match kind {
-                    TransportKind::Connect => "could not connect to OpenRouter",
-                    TransportKind::Timeout => "the request to OpenRouter timed out",
-                    TransportKind::Other => "the connection to OpenRouter failed",
+                    TransportKind::Connect => "could not connect to",
+                    TransportKind::Timeout => "no answer in time from",
+                    TransportKind::Other => "the connection failed to",
                 };
-                write!(f, "{what}: {}", error_chain(source))
+                write!(f, "{what} {host}: {}", error_chain(source.as_ref()))
             }
             Error::Decode { status, message, body } => {
                 write!(
                     f,
-                    "HTTP {status}: the response does not match the API spec {message}; body starts: {}",
+                    "HTTP {status}: the response does not match the API spec: {message}; body starts: {}",
                     one_line(body, 200)
                 )
             }
@@ -370,17 +427,35 @@ impl fmt::Display for Error {
                     partial_text.chars().count()
                 )?;
                 if let Some(source) = source {
-                    write!(f, "; {}", error_chain(source))?;
+                    write!(f, "; {}", error_chain(source.as_ref()))?;
                 }
                 write!(f, "); retry the request")
             }
-            Error::StreamIdleTimeout(after) => {
-                write!(f, "no data on the stream for {}s; the connection was closed", after.as_secs_f32())
-            }
+            Error::StreamIdleTimeout { after, partial_text } => write!(
+                f,
+                "no data on the stream for {}s ({} characters received); the connection was closed",
+                after.as_secs_f32(),
+                partial_text.chars().count()
+            ),
             Error::Config(why) => write!(f, "client configuration: {why}"),
         }
     }
 }
+
+/// The source of a [`TransportKind::Timeout`] the client's own timers raised.
+#[derive(Debug)]
+struct TimedOut {
+    limit: Duration,
+    what: &'static str,
+}
+
+impl fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ran out after {}s", self.what, self.limit.as_secs_f32())
+    }
+}
+
+impl std::error::Error for TimedOut {}
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -393,7 +468,8 @@ impl fmt::Display for ApiError {
             Some(ErrorBodyCode::Number(code)) if *code != i64::from(self.status) => write!(f, " [code {code}]")?,
             _ => {}
         }
-        write!(f, ": {}", self.body.message)?;
+        // One line, whatever the server sent: error output is read in logs and terminals.
+        write!(f, ": {}", one_line(&self.body.message, 1000))?;
         if let Some(provider) = self.provider_name() {
             write!(f, " (provider: {provider})")?;
         }
@@ -403,18 +479,15 @@ impl fmt::Display for ApiError {
         if let Some(after) = self.retry_after {
             write!(f, "; retry after {}s", after.as_secs())?;
         }
-        if let Some(hint) = hint(self.status) {
-            write!(f, "; {hint}")?;
-        }
-        Ok(())
+        self.write_hint(f)
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport { source, .. } => Some(source),
-            Error::StreamTruncated { source: Some(source), .. } => Some(source),
+            Error::Transport { source, .. } => Some(source.as_ref()),
+            Error::StreamTruncated { source: Some(source), .. } => Some(source.as_ref()),
             _ => None,
         }
     }
@@ -422,14 +495,37 @@ impl std::error::Error for Error {
 
 impl std::error::Error for ApiError {}
 
-fn hint(status: u16) -> Option<&'static str> {
-    Some(match status {
-        401 => "check OPENROUTER_API_KEY",
-        402 => "add credits at https://openrouter.ai/settings/credits",
-        404 => "check the model id at https://openrouter.ai/models",
-        429 => "slow down, or retry later",
-        _ => return None,
-    })
+impl ApiError {
+    /// What to do about it, where there is something to say. Hints that name OpenRouter's pages
+    /// only when OpenRouter answered.
+    fn write_hint(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let host = self.host.as_deref();
+        let openrouter = host.is_none_or(|h| h == "openrouter.ai" || h.ends_with(".openrouter.ai"));
+        match (self.status, openrouter) {
+            (401, _) => write!(f, "; check the API key"),
+            (402, true) => write!(f, "; add credits at https://openrouter.ai/settings/credits"),
+            (404, true) => write!(f, "; check the model id at https://openrouter.ai/models"),
+            (404, false) => write!(f, "; check the model id and the base URL ({})", host.unwrap_or_default()),
+            (429, _) => write!(f, "; slow down, or retry later"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The message of a JSON error body that is not OpenRouter's envelope, from the shapes other
+/// servers of this API use: `{"detail": "..."}` (FastAPI), `{"detail": [{"msg": "..."}]}`,
+/// `{"message": "..."}` (vLLM's `{"object": "error", ...}`), `{"error": "..."}`.
+fn foreign_message(json: &Value) -> Option<String> {
+    let text = |v: &Value| v.as_str().map(str::to_owned).filter(|t| !t.trim().is_empty());
+    text(&json["detail"])
+        .or_else(|| {
+            let items = json["detail"].as_array()?;
+            let messages: Vec<String> = items.iter().filter_map(|i| text(&i["msg"])).collect();
+            (!messages.is_empty()).then(|| messages.join("; "))
+        })
+        .or_else(|| text(&json["message"]))
+        .or_else(|| text(&json["error"]))
+        .or_else(|| text(&json["error"]["message"]))
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {

@@ -15,7 +15,7 @@ pub fn stream(bytes: &[u8], cuts: &[usize]) {
         start = cut;
     }
     let stream = crate::ChatStream::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
-    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
     let items: Vec<_> = runtime.block_on(stream.collect());
     let mut all = crate::ChatStreamAccumulator::default();
     for item in items {
@@ -29,8 +29,8 @@ pub fn stream(bytes: &[u8], cuts: &[usize]) {
 
 /// Decodes `bytes` as a response body with `status`: a completion, an error envelope, anything.
 pub fn response(status: u16, bytes: &[u8]) {
-    match crate::chat::decode_response(status, bytes) {
-        Ok(response) => {
+    match crate::client::decode_answer::<crate::types::ChatResponse>(status, bytes) {
+        Ok((_, response)) => {
             let _ = response.text();
             let _ = response.parse::<serde_json::Value>();
             for call in response.tool_calls() {

@@ -11,14 +11,17 @@ pub mod fuzzing;
 pub mod generated;
 #[cfg(feature = "mock")]
 pub mod mock;
-pub mod retry;
+mod retry;
 mod sse;
 mod stream;
 mod structured;
 
 pub use chat::ChatRequestBuilder;
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT_VALUE};
-pub use error::{ApiError, Error, Moderation, TransportKind};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
+    USER_AGENT_VALUE,
+};
+pub use error::{ApiError, BoxError, Error, Moderation, TransportKind};
 pub use generated::types;
 pub use retry::RetryPolicy;
 pub use stream::{ChatStream, ChatStreamAccumulator};

@@ -207,11 +207,14 @@ impl MockServer {
     }
 }
 
-/// A client builder from the environment when `OPENROUTER_API_KEY` is set; otherwise one pointed at
-/// a freshly started mock (returned too: keep it alive while you use the client), announced in one
-/// line on stderr. The examples start this way, so they run anywhere.
+/// A client builder from the environment when `OPENROUTER_API_KEY` or `OPENROUTER_BASE_URL` is set
+/// (an empty key then fails to build); otherwise one pointed at a freshly started mock (returned
+/// too: keep it alive while you use the client), announced in one line on stderr. The examples
+/// start this way, so they run anywhere.
 pub async fn builder_from_env_or_mock() -> (crate::ClientBuilder, Option<MockServer>) {
-    if std::env::var("OPENROUTER_API_KEY").is_ok_and(|k| !k.trim().is_empty()) {
+    // Either variable set (even to an empty value) means the caller meant a real server: an empty
+    // key then fails to build, and is never a quiet switch to the mock.
+    if std::env::var_os("OPENROUTER_API_KEY").is_some() || std::env::var_os("OPENROUTER_BASE_URL").is_some() {
         return (Client::builder().from_env(), None);
     }
     let mock = MockServer::start().await;

@@ -4,23 +4,43 @@ use std::time::{Duration, SystemTime};
 
 /// How the client retries failed requests.
 ///
-/// Retried: HTTP 408, 429, 500, 502, 503, 504, 524, 529, connect failures and timeouts. Never
-/// retried: any other status (400, 401, 402, 403, 404, 413, 422, ...). Waits grow exponentially
-/// with full jitter; a `Retry-After` from the server wins (capped at [`max_retry_after`]).
+/// Retried: HTTP 408, 429, 500, 502, 503, 504, 524, 529 (also as the code of an error envelope
+/// sent with a 200), and connect failures, where nothing reached the model. Never retried: any
+/// other status (400, 401, 402, 403, 404, 413, 422, ...), a connection that broke mid-answer, and,
+/// unless [`retry_timeouts`](Self::retry_timeouts) is on, a timeout after the request was sent:
+/// the model may already be generating it, and a second attempt is billed again.
 ///
-/// [`max_retry_after`]: RetryPolicy::max_retry_after
+/// Waits grow exponentially with full jitter. A `Retry-After` from the server replaces the
+/// computed wait; one longer than [`max_retry_after`](Self::max_retry_after), or past the
+/// [`deadline`](Self::deadline), ends the retries and the error carries it
+/// ([`ApiError::retry_after`](crate::ApiError::retry_after)): waiting less than the server asked
+/// would only be refused again.
+///
+/// ```
+/// use std::time::Duration;
+/// use openrouter_bindings::RetryPolicy;
+///
+/// let policy = RetryPolicy::default().max_retries(4).deadline(Duration::from_secs(60));
+/// assert_eq!(policy.max_retries, 4);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    /// Retries after the first attempt (0 turns retries off).
+    /// Retries after the first attempt (0 turns retries off). Default 2.
     pub max_retries: u32,
-    /// The cap of the first wait; each retry doubles it.
+    /// The cap of the first wait; each retry doubles it. Default 500 ms.
     pub initial_backoff: Duration,
-    /// The largest wait backoff may reach.
+    /// The largest wait backoff may reach. Default 8 s.
     pub max_backoff: Duration,
-    /// The longest `Retry-After` honoured; a longer one stops retrying.
+    /// The longest `Retry-After` honoured; a longer one stops retrying. Default 60 s.
     pub max_retry_after: Duration,
-    /// A total time budget across all attempts and waits; no retry starts past it.
+    /// A time budget for the whole call: every attempt and every wait. Each attempt's timeout is
+    /// cut to what is left of it, and no wait or retry runs past it. For a stream it covers the
+    /// time until the stream starts. Default: none (each attempt is still bounded by its timeout).
     pub deadline: Option<Duration>,
+    /// Also retry a timeout that fired after the request was sent (default `false`: the first
+    /// attempt may still be generating, and billing, the answer).
+    pub retry_timeouts: bool,
 }
 
 impl Default for RetryPolicy {
@@ -31,6 +51,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
             deadline: None,
+            retry_timeouts: false,
         }
     }
 }
@@ -38,29 +59,72 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// No retries at all.
     pub fn none() -> Self {
-        RetryPolicy { max_retries: 0, ..Self::default() }
+        Self::default().max_retries(0)
     }
 
     /// The default policy with `max_retries` retries.
     pub fn with_max_retries(max_retries: u32) -> Self {
-        RetryPolicy { max_retries, ..Self::default() }
+        Self::default().max_retries(max_retries)
+    }
+
+    /// Sets [`max_retries`](Self::max_retries).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets [`initial_backoff`](Self::initial_backoff).
+    pub fn initial_backoff(mut self, wait: Duration) -> Self {
+        self.initial_backoff = wait;
+        self
+    }
+
+    /// Sets [`max_backoff`](Self::max_backoff).
+    pub fn max_backoff(mut self, wait: Duration) -> Self {
+        self.max_backoff = wait;
+        self
+    }
+
+    /// Sets [`max_retry_after`](Self::max_retry_after).
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Sets [`deadline`](Self::deadline).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Sets [`retry_timeouts`](Self::retry_timeouts).
+    pub fn retry_timeouts(mut self, retry: bool) -> Self {
+        self.retry_timeouts = retry;
+        self
+    }
+
+    /// What is left of the deadline after `elapsed` (`None`: no deadline).
+    pub(crate) fn time_left(&self, elapsed: Duration) -> Option<Duration> {
+        self.deadline.map(|deadline| deadline.saturating_sub(elapsed))
     }
 }
 
 /// What the last attempt ended with, as far as retrying cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// An error status (or an error envelope's numeric code), with the server's `Retry-After`.
     Status(u16, Option<Duration>),
-    /// A connect failure or a timeout: nothing reached the model.
+    /// A connect failure: nothing reached the model.
     Connection,
+    /// No answer in time after the request was sent: the model may be generating it.
+    Timeout,
     /// Anything else: a decode error, a broken connection mid-answer, an invalid request.
     Final,
 }
 
 /// What to do next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// Wait this long, then try again.
     RetryAfter(Duration),
     /// Give up and return the error.
@@ -68,47 +132,67 @@ pub enum Decision {
 }
 
 /// Statuses worth another attempt.
-pub fn is_retryable_status(status: u16) -> bool {
+pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 500 | 502 | 503 | 504 | 524 | 529)
 }
+
+/// Whether `policy` retries an attempt that ended with `outcome` (retry limits aside).
+pub(crate) fn retries(policy: &RetryPolicy, outcome: Outcome) -> bool {
+    match outcome {
+        Outcome::Status(status, _) => is_retryable_status(status),
+        Outcome::Connection => true,
+        Outcome::Timeout => policy.retry_timeouts,
+        Outcome::Final => false,
+    }
+}
+
+/// The longest `Retry-After` read from a server; anything longer is read as this. Keeps the
+/// arithmetic on server-sent values far from overflow.
+pub(crate) const MAX_PARSED_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Decides whether to retry after `retries_done` retries, `elapsed` since the first attempt.
 ///
 /// `jitter` is a uniform random number in `[0, 1)`, passed in so the decision stays pure.
-pub fn decide(policy: &RetryPolicy, retries_done: u32, elapsed: Duration, outcome: Outcome, jitter: f64) -> Decision {
-    let retry_after = match outcome {
-        Outcome::Status(status, retry_after) if is_retryable_status(status) => retry_after,
-        Outcome::Connection => None,
-        _ => return Decision::Stop,
-    };
-    if retries_done >= policy.max_retries {
+pub(crate) fn decide(
+    policy: &RetryPolicy,
+    retries_done: u32,
+    elapsed: Duration,
+    outcome: Outcome,
+    jitter: f64,
+) -> Decision {
+    if !retries(policy, outcome) || retries_done >= policy.max_retries {
         return Decision::Stop;
     }
-    let wait = match retry_after {
-        Some(wait) if wait > policy.max_retry_after => return Decision::Stop,
-        Some(wait) => wait,
-        None => {
+    let wait = match outcome {
+        Outcome::Status(_, Some(wait)) if wait > policy.max_retry_after => return Decision::Stop,
+        Outcome::Status(_, Some(wait)) => wait,
+        _ => {
             let ceiling = policy.initial_backoff.saturating_mul(1u32 << retries_done.min(16)).min(policy.max_backoff);
             ceiling.mul_f64(jitter.clamp(0.0, 1.0))
         }
     };
     match policy.deadline {
-        Some(deadline) if elapsed + wait >= deadline => Decision::Stop,
+        Some(deadline) if elapsed.saturating_add(wait) >= deadline => Decision::Stop,
         _ => Decision::RetryAfter(wait),
     }
 }
 
-/// Parses `Retry-After`: seconds, or an HTTP date (relative to `now`).
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+/// Parses `Retry-After`: seconds, or an HTTP date (relative to `now`), at most
+/// [`MAX_PARSED_RETRY_AFTER`].
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(1e9)));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    let wait = if let Ok(seconds) = value.parse::<u64>() {
+        Duration::from_secs(seconds.min(MAX_PARSED_RETRY_AFTER.as_secs()))
+    } else if let Ok(seconds) = value.parse::<f64>() {
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return None;
+        }
+        Duration::from_secs_f64(seconds.min(MAX_PARSED_RETRY_AFTER.as_secs_f64()))
+    } else {
+        let at = httpdate::parse_http_date(value).ok()?;
+        at.duration_since(now).unwrap_or(Duration::ZERO)
+    };
+    Some(wait.min(MAX_PARSED_RETRY_AFTER))
 }
 
 /// A uniform random number in `[0, 1)`, from std's per-process random hasher keys.
@@ -126,13 +210,11 @@ mod tests {
     const MS: Duration = Duration::from_millis(1);
 
     fn policy() -> RetryPolicy {
-        RetryPolicy {
-            max_retries: 3,
-            initial_backoff: 100 * MS,
-            max_backoff: 250 * MS,
-            max_retry_after: Duration::from_secs(30),
-            deadline: None,
-        }
+        RetryPolicy::default()
+            .max_retries(3)
+            .initial_backoff(100 * MS)
+            .max_backoff(250 * MS)
+            .max_retry_after(Duration::from_secs(30))
     }
 
     #[test]
@@ -155,6 +237,35 @@ mod tests {
         }
         assert!(matches!(decide(&policy(), 0, Duration::ZERO, Outcome::Connection, 0.5), Decision::RetryAfter(_)));
         assert_eq!(decide(&policy(), 0, Duration::ZERO, Outcome::Final, 0.5), Decision::Stop);
+    }
+
+    #[test]
+    fn a_timeout_after_sending_is_retried_only_when_asked() {
+        assert_eq!(decide(&policy(), 0, Duration::ZERO, Outcome::Timeout, 0.5), Decision::Stop);
+        assert!(matches!(
+            decide(&policy().retry_timeouts(true), 0, Duration::ZERO, Outcome::Timeout, 0.5),
+            Decision::RetryAfter(_)
+        ));
+    }
+
+    #[test]
+    fn huge_retry_after_values_neither_overflow_nor_panic() {
+        let now = SystemTime::now();
+        let parsed = parse_retry_after("18446744073709551615", now).unwrap();
+        assert_eq!(parsed, MAX_PARSED_RETRY_AFTER);
+        assert_eq!(parse_retry_after("1e300", now), Some(MAX_PARSED_RETRY_AFTER));
+        let policy = policy().max_retry_after(Duration::MAX).deadline(Duration::from_secs(10));
+        for wait in [parsed, Duration::MAX] {
+            assert_eq!(
+                decide(&policy, 0, Duration::from_secs(1), Outcome::Status(429, Some(wait)), 0.5),
+                Decision::Stop
+            );
+        }
+        let no_deadline = RetryPolicy { deadline: None, ..policy };
+        assert_eq!(
+            decide(&no_deadline, 0, Duration::MAX, Outcome::Status(429, Some(Duration::MAX)), 0.5),
+            Decision::RetryAfter(Duration::MAX)
+        );
     }
 
     #[test]
@@ -181,7 +292,7 @@ mod tests {
 
     #[test]
     fn the_deadline_covers_all_attempts() {
-        let policy = RetryPolicy { deadline: Some(Duration::from_secs(10)), ..policy() };
+        let policy = policy().deadline(Duration::from_secs(10));
         let after = Outcome::Status(503, Some(Duration::from_secs(3)));
         assert_eq!(
             decide(&policy, 0, Duration::from_secs(6), after, 0.5),

@@ -14,10 +14,9 @@ use serde_json::{Map, Value, json};
 
 use crate::{
     Error,
-    chat::decode_response,
     error::ApiError,
     sse::{SseDecoder, SseError},
-    types::{ChatResponse, ChatStreamChunk, ReasoningDetail},
+    types::{ChatResponse, ChatStreamChunk, ErrorBody, ErrorResponse, ReasoningDetail},
 };
 
 type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
@@ -54,6 +53,10 @@ pub struct ChatStream {
     seen: ChatStreamAccumulator,
     idle_timeout: Option<Duration>,
     idle: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// The call's total timeout, and its timer.
+    total: Option<(Duration, Pin<Box<tokio::time::Sleep>>)>,
+    /// After `[DONE]`: how many bytes more were read while waiting for the body's end.
+    draining: Option<usize>,
     finished: bool,
     /// The request's span: the stream's end records its generation id, usage and latency there.
     span: tracing::Span,
@@ -67,29 +70,15 @@ impl std::fmt::Debug for ChatStream {
 }
 
 impl ChatStream {
-    pub(crate) async fn from_response(
+    /// The stream of `response`; `total` is the call's total timeout and the instant it runs out.
+    pub(crate) fn from_response(
         response: reqwest::Response,
         idle_timeout: Option<Duration>,
-    ) -> Result<Self, Error> {
-        let status = response.status().as_u16();
-        let is_sse = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim_start().starts_with("text/event-stream"));
-        if !is_sse {
-            // A JSON answer to a stream request: an error envelope on a 200, or a body we cannot use.
-            let bytes = crate::client::read_body(response).await?;
-            return match decode_response(status, &bytes) {
-                Ok(_) => Err(Error::Decode {
-                    status,
-                    message: "expected an event stream (text/event-stream), got a complete JSON response".into(),
-                    body: crate::error::snippet(&bytes),
-                }),
-                Err(e) => Err(e),
-            };
-        }
-        Ok(ChatStream::from_body(Box::pin(response.bytes_stream()), idle_timeout))
+        total: Option<(Duration, tokio::time::Instant)>,
+    ) -> Self {
+        let mut stream = ChatStream::from_body(Box::pin(response.bytes_stream()), idle_timeout);
+        stream.total = total.map(|(limit, at)| (limit, Box::pin(tokio::time::sleep_until(at))));
+        stream
     }
 
     /// A stream over any source of body bytes (the network, or a test's transcript).
@@ -102,6 +91,8 @@ impl ChatStream {
             seen: ChatStreamAccumulator::default(),
             idle_timeout,
             idle: idle_timeout.map(|t| Box::pin(tokio::time::sleep(t))),
+            total: None,
+            draining: None,
             finished: false,
             span: tracing::Span::current(),
             started: std::time::Instant::now(),
@@ -138,30 +129,53 @@ impl ChatStream {
     /// error).
     fn on_event(&mut self, data: &[u8]) -> Option<Result<ChatStreamChunk, Error>> {
         if data == b"[DONE]" {
-            self.finish_with(None);
+            self.drain();
             return None;
+        }
+        if data.iter().all(u8::is_ascii_whitespace) {
+            return None; // an empty `data:` event carries nothing
         }
         let chunk: ChatStreamChunk = match Error::from_json(200, data) {
             Ok(chunk) => chunk,
             Err(e) => {
-                self.finish_with(Some(e));
+                // An error event without the chunk's fields, as proxies such as LiteLLM send it:
+                // `{"error": {"message": "...", "code": "500"}}`.
+                let error = match serde_json::from_slice::<ErrorResponse>(data) {
+                    Ok(envelope) => self.api_error(envelope.error, None),
+                    Err(_) => e,
+                };
+                self.finish_with(Some(error));
                 return None;
             }
         };
         self.seen.push(&chunk);
         if let Some(body) = chunk.error.clone() {
-            let mut error = ApiError::from_error_body(200, body);
-            error.generation_id = Some(chunk.id.clone());
-            error.partial_text = Some(self.seen.text(0));
-            self.finish_with(Some(Error::Api(Box::new(error))));
+            let error = self.api_error(body, Some(chunk.id.clone()));
+            self.finish_with(Some(error));
         }
         Some(Ok(chunk))
+    }
+
+    /// A mid-stream error, with the text received before it.
+    fn api_error(&self, body: ErrorBody, generation_id: Option<String>) -> Error {
+        let mut error = ApiError::from_error_body(200, body);
+        error.generation_id = generation_id.or_else(|| self.seen.id());
+        error.partial_text = Some(self.seen.text(0));
+        Error::Api(Box::new(error))
+    }
+
+    /// `[DONE]` arrived: read on to the body's end (bounded), so that the connection goes back to
+    /// the pool instead of being closed with the chunked terminator unread.
+    fn drain(&mut self) {
+        self.draining = Some(0);
+        self.unread = Bytes::new();
+        self.idle = Some(Box::pin(tokio::time::sleep(DRAIN_TIME)));
     }
 
     fn finish_with(&mut self, error: Option<Error>) {
         self.finished = true;
         self.seen.record_in(&self.span, self.started);
-        self.body = None; // closes the connection
+        self.body = None; // closes the connection, unless it was read to its end
         self.unread = Bytes::new();
         self.error = error;
     }
@@ -169,12 +183,10 @@ impl ChatStream {
     /// The connection ended: complete only if every choice seen has finished (WIRE.md 7.1).
     fn on_eof(&mut self, source: Option<reqwest::Error>) {
         let error = match source {
-            // The request's total timeout (ClientBuilder::timeout) ran out mid-stream.
-            Some(e) if e.is_timeout() => Some(Error::transport(e)),
             None if self.seen.is_complete() => None,
             source => Some(Error::StreamTruncated {
                 partial_text: self.seen.text(0),
-                source: source.map(|e| e.without_url()),
+                source: source.map(|e| Box::new(e.without_url()) as crate::error::BoxError),
             }),
         };
         self.finish_with(error);
@@ -187,7 +199,7 @@ impl ChatStream {
         let item = match decoder.next_event(&self.unread) {
             Ok((read, event)) => {
                 let item = event.and_then(|data| self.on_event(data));
-                if !self.finished {
+                if !self.finished && self.draining.is_none() {
                     bytes::Buf::advance(&mut self.unread, read);
                 }
                 item
@@ -203,6 +215,10 @@ impl ChatStream {
     }
 }
 
+/// After `[DONE]`, how long and how much more the stream reads while waiting for the body's end.
+const DRAIN_TIME: Duration = Duration::from_secs(1);
+const DRAIN_BYTES: usize = 64 * 1024;
+
 impl Stream for ChatStream {
     type Item = Result<ChatStreamChunk, Error>;
 
@@ -212,14 +228,26 @@ impl Stream for ChatStream {
             if this.finished {
                 return Poll::Ready(this.error.take().map(Err));
             }
-            if !this.unread.is_empty() {
+            if this.draining.is_none() && !this.unread.is_empty() {
                 match this.next_from_unread() {
                     Some(item) => return Poll::Ready(Some(item)),
                     None => continue,
                 }
             }
             let Some(body) = this.body.as_mut() else { return Poll::Ready(None) };
-            match body.as_mut().poll_next(cx) {
+            let polled = body.as_mut().poll_next(cx);
+            if let Some(drained) = &mut this.draining {
+                // `[DONE]` was seen: whatever comes or fails now, the stream is complete.
+                match polled {
+                    Poll::Ready(Some(Ok(bytes))) if *drained + bytes.len() <= DRAIN_BYTES => *drained += bytes.len(),
+                    Poll::Pending if !this.idle.as_mut().is_some_and(|t| t.as_mut().poll(cx).is_ready()) => {
+                        return Poll::Pending;
+                    }
+                    _ => this.finish_with(None),
+                }
+                continue;
+            }
+            match polled {
                 Poll::Ready(Some(Ok(bytes))) => {
                     if let (Some(idle), Some(timeout)) = (this.idle.as_mut(), this.idle_timeout) {
                         idle.as_mut().reset(tokio::time::Instant::now() + timeout);
@@ -231,10 +259,19 @@ impl Stream for ChatStream {
                 Poll::Ready(Some(Err(e))) => this.on_eof(Some(e)),
                 Poll::Ready(None) => this.on_eof(None),
                 Poll::Pending => {
-                    if let (Some(idle), Some(timeout)) = (this.idle.as_mut(), this.idle_timeout)
+                    let partial_text = || this.seen.text(0);
+                    if let (Some(idle), Some(after)) = (this.idle.as_mut(), this.idle_timeout)
                         && idle.as_mut().poll(cx).is_ready()
                     {
-                        this.finish_with(Some(Error::StreamIdleTimeout(timeout)));
+                        let error = Error::StreamIdleTimeout { after, partial_text: partial_text() };
+                        this.finish_with(Some(error));
+                        continue;
+                    }
+                    if let Some((limit, timer)) = this.total.as_mut()
+                        && timer.as_mut().poll(cx).is_ready()
+                    {
+                        let error = Error::total_timeout_mid_stream(*limit, partial_text());
+                        this.finish_with(Some(error));
                         continue;
                     }
                     return Poll::Pending;
@@ -336,12 +373,22 @@ impl ChatStreamAccumulator {
                 merge_reasoning_detail(&mut choice.reasoning_details, detail);
             }
             for call in &d.tool_calls {
-                let parts = by_index(
-                    &mut choice.tool_calls,
-                    call.index,
-                    |c| c.index,
-                    |index| ToolCallParts { index, ..Default::default() },
-                );
+                // The latest call at this index continues, unless a different id starts another:
+                // some providers send parallel calls all at index 0.
+                let latest = choice.tool_calls.iter().rposition(|c| c.index == call.index);
+                let parts = match latest {
+                    Some(at)
+                        if call.id.is_none()
+                            || choice.tool_calls[at].id.is_none()
+                            || choice.tool_calls[at].id == call.id =>
+                    {
+                        &mut choice.tool_calls[at]
+                    }
+                    _ => {
+                        choice.tool_calls.push(ToolCallParts { index: call.index, ..Default::default() });
+                        choice.tool_calls.last_mut().expect("just pushed")
+                    }
+                };
                 parts.id = parts.id.take().or_else(|| call.id.clone());
                 parts.kind = parts.kind.take().or_else(|| call.type_.map(|t| t.to_string()));
                 if let Some(function) = &call.function {
@@ -373,6 +420,11 @@ impl ChatStreamAccumulator {
             span.record("prompt_tokens", usage["prompt_tokens"].as_u64())
                 .record("completion_tokens", usage["completion_tokens"].as_u64());
         }
+    }
+
+    /// The generation id, once a chunk has carried it.
+    fn id(&self) -> Option<String> {
+        self.head.get("id").and_then(Value::as_str).map(str::to_owned)
     }
 
     /// The text of choice `index` so far.
@@ -517,7 +569,7 @@ mod tests {
             start = cut;
         }
         let stream = ChatStream::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
         let items: Vec<_> = runtime.block_on(stream.collect());
         let mut chunks = Vec::new();
         let mut error = None;

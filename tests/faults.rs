@@ -41,7 +41,10 @@ async fn a_stall_mid_stream_fires_the_idle_timeout() {
     let mut stream = client.chat("m").user("hi").stream().await.unwrap();
     assert!(stream.next().await.unwrap().is_ok());
     let error = stream.next().await.unwrap().unwrap_err();
-    assert!(matches!(error, Error::StreamIdleTimeout(t) if t == Duration::from_millis(500)), "{error:?}");
+    assert!(
+        matches!(error, Error::StreamIdleTimeout { after, .. } if after == Duration::from_millis(500)),
+        "{error:?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
     assert!(stream.next().await.is_none());
     still_usable(&client).await;
@@ -95,7 +98,7 @@ async fn a_10_mb_garbage_body_is_a_decode_error_with_a_short_snippet() {
 }
 
 #[tokio::test]
-async fn an_endless_stream_of_comments_is_stopped_by_the_request_timeout() {
+async fn an_endless_stream_of_comments_is_stopped_by_the_total_timeout() {
     let url = hostile(|mut socket| async move {
         let _ = socket.write_all(SSE_HEAD).await;
         loop {
@@ -109,9 +112,9 @@ async fn an_endless_stream_of_comments_is_stopped_by_the_request_timeout() {
     let client = client_for(&url);
     // Comments keep the idle timeout from firing (they are keep-alives); the total timeout bounds it.
     let started = Instant::now();
-    let stream = client.chat("m").user("hi").timeout(Duration::from_secs(1)).stream().await.unwrap();
+    let stream = client.chat("m").user("hi").total_timeout(Duration::from_secs(1)).stream().await.unwrap();
     let error = stream.collect_response().await.unwrap_err();
-    assert!(matches!(error, Error::Transport { kind: TransportKind::Timeout, .. }), "{error:?}");
+    assert!(matches!(error, Error::StreamTruncated { .. }), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
     still_usable(&client).await;
 }

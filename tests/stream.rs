@@ -155,7 +155,7 @@ async fn a_cut_connection_is_a_truncated_error() {
     let cut = transcript("text").replace("data: [DONE]\n\n", "").replace("\"stop\"", "null");
     let server = TestServer::start(vec![Reply::sse(&cut).framing(Framing::CutChunked)]).await;
     let error = client(&server).chat("m").user("hi").stream().await.unwrap().collect_response().await.unwrap_err();
-    let Error::StreamTruncated { partial_text, source } = &error else { panic!("{error:?}") };
+    let Error::StreamTruncated { partial_text, source, .. } = &error else { panic!("{error:?}") };
     assert_eq!(partial_text, "Héllo wörld 🌍!");
     assert!(source.is_some(), "the broken connection is the source");
 }
@@ -199,7 +199,7 @@ async fn errors_before_the_first_byte_are_typed_and_retried() {
         Reply::sse(&transcript("text")),
     ])
     .await;
-    let retry = RetryPolicy { max_retries: 1, initial_backoff: Duration::from_millis(1), ..RetryPolicy::default() };
+    let retry = RetryPolicy::with_max_retries(1).initial_backoff(Duration::from_millis(1));
     let client = Client::builder().api_key(KEY).base_url(&server.url).retry(retry).build().unwrap();
     let response = client.chat("m").user("hi").stream().await.unwrap().collect_response().await.unwrap();
     assert_eq!(response.text().unwrap(), "Héllo wörld 🌍!");
@@ -256,7 +256,10 @@ async fn the_idle_timeout_fires_and_keep_alive_comments_reset_it() {
     .await;
     let started = Instant::now();
     let error = idle_300ms(&url).stream().await.unwrap().collect_response().await.unwrap_err();
-    assert!(matches!(error, Error::StreamIdleTimeout(t) if t == Duration::from_millis(300)), "{error:?}");
+    assert!(
+        matches!(error, Error::StreamIdleTimeout { after, .. } if after == Duration::from_millis(300)),
+        "{error:?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
 
     // Comments every 100 ms for 600 ms keep a 300 ms idle timeout from firing.

@@ -210,7 +210,7 @@ async fn a_reply_that_is_not_a_t_is_a_clear_error_keeping_the_raw_text() {
     mock.push(MockReply::text("Sorry, I can't do JSON"));
     for expected in ["does not match the expected type at `population`", "is not JSON"] {
         let error = mock.client().chat("m").user("Bern").send().await.unwrap().parse::<CityReport>().unwrap_err();
-        let Error::InvalidOutput { message, raw } = &error else { panic!("{error:?}") };
+        let Error::InvalidOutput { message, raw, .. } = &error else { panic!("{error:?}") };
         assert!(message.contains(expected), "{message}");
         assert!(!raw.is_empty() && error.to_string().contains(raw.as_str()), "{error}");
     }

@@ -89,7 +89,7 @@ async fn a_request_is_one_span_with_its_outcome_and_retries_are_events() {
         Reply::json(200, completion("ok")),
     ])
     .await;
-    let retry = RetryPolicy { initial_backoff: Duration::from_millis(1), ..RetryPolicy::default() };
+    let retry = RetryPolicy::default().initial_backoff(Duration::from_millis(1));
     let client = Client::builder().api_key(KEY).base_url(&server.url).retry(retry).build().unwrap();
     client.chat("openai/gpt-4o-mini").user("MY PRIVATE QUESTION").send().await.unwrap();
 

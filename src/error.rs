@@ -148,6 +148,16 @@ impl ApiError {
         if body.code.is_none() {
             body.code = Some(ErrorBodyCode::Number(body.http_status.unwrap_or(status).into()));
         }
+        if body.message.trim().is_empty() {
+            // An envelope without a message (`{"error": {"code": 503}}`): say what the code means.
+            let code = match &body.code {
+                Some(ErrorBodyCode::Number(n)) => u16::try_from(*n).ok(),
+                Some(ErrorBodyCode::String(s)) => s.trim().parse().ok(),
+                None => None,
+            };
+            let reason = code.and_then(|c| reqwest::StatusCode::from_u16(c).ok()).and_then(|c| c.canonical_reason());
+            body.message = format!("{} (no message)", reason.unwrap_or("error"));
+        }
         ApiError {
             status,
             body,
@@ -573,14 +583,17 @@ mod tests {
     fn decode_errors_name_the_json_path_where_parsing_stopped() {
         let head = r#"{"id":"gen-\"1\",[{","object":"chat.completion","created":1,"model":"m","#;
         let cases = [
-            (r#""choices":[{"index":"zero"}]}"#, "at `choices[0].index`"),
+            (
+                r#""choices":[{"message":{"role":"assistant","tool_calls":[{"id":7}]}}]}"#,
+                "at `choices[0].message.tool_calls[0].id`",
+            ),
             (
                 r#""choices":[{"index":0,"finish_reason":null,"message":{"role":"assistant","content":5}}]}"#,
                 "at `choices[0].message.content`",
             ),
             (
-                r#""choices":[{"index":0,"finish_reason":null,"message":{"role":"assistant"}},{"index":"1"}]}"#,
-                "at `choices[1].index`",
+                r#""choices":[{"index":0,"finish_reason":null,"message":{"role":"assistant"}},{"message":7}]}"#,
+                "at `choices[1].message`",
             ),
             (r#""choices":[{"index":0,"finish_reason":null}]}"#, "at `choices[0]`: missing field `message`"),
             (r#""usage":{"prompt_tokens":-1"#, "at `usage.prompt_tokens`"),

@@ -9,6 +9,7 @@ mod ext;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod generated;
+mod lenient;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod retry;

@@ -390,7 +390,7 @@ impl ChatStreamAccumulator {
                     }
                 };
                 parts.id = parts.id.take().or_else(|| call.id.clone());
-                parts.kind = parts.kind.take().or_else(|| call.type_.map(|t| t.to_string()));
+                parts.kind = parts.kind.take().or_else(|| call.type_.as_ref().map(ToString::to_string));
                 if let Some(function) = &call.function {
                     parts.name = parts.name.take().or_else(|| function.name.clone());
                     parts.arguments.push_str(function.arguments.as_deref().unwrap_or_default());

@@ -161,11 +161,11 @@ async fn a_truncated_or_mismatched_200_is_a_decode_error_with_path_and_body() {
     assert!(message.contains("EOF"), "{message}");
 
     let mut wrong = completion("x");
-    wrong["choices"][0]["index"] = json!("zero");
+    wrong["choices"][0]["message"]["content"] = json!(42);
     let server = TestServer::start(vec![Reply::json(200, wrong)]).await;
     let error = client(&server).chat("m").user("hi").send().await.unwrap_err();
     let Error::Decode { message, .. } = &error else { panic!("{error:?}") };
-    assert!(message.contains("choices[0].index"), "{message}");
+    assert!(message.contains("choices[0].message.content"), "{message}");
 }
 
 #[tokio::test]
@@ -383,4 +383,108 @@ async fn builder_sets_every_kind_of_parameter() {
     assert_eq!(body["logit_bias"], json!({"50256": -100.0}));
     assert_eq!(body["image_config"], json!({"aspect_ratio": "16:9"}));
     assert_eq!(body["debug"], json!({"echo_upstream_body": true}));
+}
+
+#[tokio::test]
+async fn an_error_envelope_on_a_200_is_retried_by_its_code_as_is_retryable_says() {
+    let server = TestServer::start(vec![Reply::json(200, json!({"error": {"code": 503}}))]).await;
+    let error = client(&server).chat("m").user("hi").send().await.unwrap_err();
+    assert!(error.is_retryable(), "{error:?}");
+    assert_eq!(server.requests().len(), 1, "retries off");
+
+    let server = TestServer::start(vec![
+        Reply::json(200, json!({"error": {"code": 503, "message": "No instances available"}})),
+        Reply::json(200, json!({"error": {"message": "overloaded", "type": null, "param": null, "code": "529"}})),
+        Reply::json(200, completion("third time")),
+    ])
+    .await;
+    let response = client_with(&server, quick_retries(2)).chat("m").user("hi").send().await.unwrap();
+    assert_eq!(response.text().unwrap(), "third time");
+    assert_eq!(server.requests().len(), 3, "both envelopes were retried, the numeric-string code too");
+
+    let server = TestServer::start(vec![Reply::json(200, json!({"error": {"code": 400, "message": "bad"}}))]).await;
+    let error = client_with(&server, quick_retries(2)).chat("m").user("hi").send().await.unwrap_err();
+    assert!(!error.is_retryable());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_from_the_server_never_overflows_and_a_long_one_ends_the_retries() {
+    let huge = Reply::json(429, envelope(429, "later", json!({}))).header("retry-after", "18446744073709551615");
+    let server = TestServer::start(vec![huge]).await;
+    let policy = quick_retries(3).max_retry_after(Duration::MAX).deadline(Duration::from_secs(30));
+    let error = client_with(&server, policy).chat("m").user("hi").send().await.unwrap_err();
+    assert_eq!(server.requests().len(), 1, "the wait is past the deadline: stop, do not panic");
+    assert_eq!(error.as_api().unwrap().retry_after, Some(Duration::from_secs(24 * 60 * 60)), "capped when parsed");
+
+    // A wait above max_retry_after (60 s by default) ends the retries: waiting less than the server
+    // asked would be refused again. The error carries the wait, for the caller to decide.
+    let server = TestServer::start(vec![
+        Reply::json(429, envelope(429, "later", json!({}))).header("retry-after", "61"),
+        Reply::json(200, completion("too early")),
+    ])
+    .await;
+    let error = client_with(&server, quick_retries(3)).chat("m").user("hi").send().await.unwrap_err();
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(error.as_api().unwrap().retry_after, Some(Duration::from_secs(61)));
+    assert!(error.to_string().contains("retry after 61s"), "{error}");
+}
+
+#[tokio::test]
+async fn only_307_and_308_redirects_are_followed_so_a_post_is_never_resent_as_a_get() {
+    let moved = Reply::json(301, json!({})).header("location", "/api/v1/elsewhere/chat/completions");
+    let server = TestServer::start(vec![moved, Reply::json(200, completion("followed"))]).await;
+    let error = client(&server).chat("m").user("hi").send().await.unwrap_err();
+    assert_eq!(error.status(), Some(301));
+    assert!(error.to_string().contains("redirected to /api/v1/elsewhere/chat/completions"), "{error}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "a 301 is not followed (it would turn the POST into a GET)");
+
+    for status in [307u16, 308] {
+        let moved = Reply::json(status, json!({})).header("location", "/api/v1/moved/chat/completions");
+        let server = TestServer::start(vec![moved, Reply::json(200, completion("followed"))]).await;
+        let response = client(&server).chat("m").user("hi").send().await.unwrap();
+        assert_eq!(response.text().unwrap(), "followed");
+        let requests = server.requests();
+        assert_eq!(requests[1].request_line, "POST /api/v1/moved/chat/completions HTTP/1.1", "{status}");
+        assert_eq!(requests[1].body, requests[0].body, "the body goes along");
+        assert_eq!(requests[1].headers["authorization"], format!("Bearer {KEY}"), "same host: the key goes along");
+    }
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_never_carries_the_key() {
+    let other = TestServer::start(vec![Reply::json(200, completion("other host"))]).await;
+    let port = other.url.split(':').nth(2).unwrap().split('/').next().unwrap().to_owned();
+    let location = format!("http://localhost:{port}/api/v1/chat/completions");
+    let server = TestServer::start(vec![Reply::json(307, json!({})).header("location", &location)]).await;
+    let response = client(&server).chat("m").user("hi").send().await.unwrap();
+    assert_eq!(response.text().unwrap(), "other host");
+    let seen = &other.requests()[0];
+    assert!(seen.request_line.starts_with("POST "), "{}", seen.request_line);
+    assert!(!seen.headers.contains_key("authorization"), "the key crossed hosts: {:?}", seen.headers);
+}
+
+#[tokio::test]
+async fn other_servers_json_errors_keep_their_message_and_hints_name_the_real_host() {
+    let fastapi = Reply::json(401, json!({"detail": "Invalid API key"}));
+    let vllm = Reply::json(
+        404,
+        json!({"object": "error", "message": "The model `m` does not exist.", "type": "NotFoundError", "code": 404}),
+    );
+    let server = TestServer::start(vec![fastapi, vllm]).await;
+    let host = server.url.trim_start_matches("http://").split('/').next().unwrap().to_owned();
+    let error = client(&server).chat("m").user("hi").send().await.unwrap_err();
+    assert_eq!(error.as_api().unwrap().message(), "Invalid API key");
+    assert!(!error.to_string().contains("non-JSON"), "{error}");
+    let error = client(&server).chat("m").user("hi").send().await.unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("The model `m` does not exist."), "{text}");
+    assert!(!text.contains("openrouter.ai") && text.contains(&host), "the hint names the host talked to: {text}");
+    assert_eq!(error.as_api().unwrap().host.as_deref(), Some(host.as_str()));
+
+    let multi_line = Reply::json(500, envelope(500, "line one\nline two\n\tline three", json!({})));
+    let server = TestServer::start(vec![multi_line]).await;
+    let error = client(&server).chat("m").user("hi").send().await.unwrap_err();
+    assert!(error.to_string().contains("line one line two line three"), "one line: {error}");
 }

@@ -12,8 +12,8 @@ use std::{
 use openrouter_bindings::{
     ChatRequestBuilder, Client, RetryPolicy,
     types::{
-        CacheControl, CacheControlType, CacheTtl, ContentPart, DataCollection, DebugOptions, FileParserPlugin,
-        FileParserPluginId, ImageDetail, KnownCacheTtl, KnownImageDetail, MaxPrice, Modality, PdfParserEngine,
+        CacheControl, CacheTtl, ContentPart, DataCollection, DebugOptions, FileParserPlugin, FileParserPluginId,
+        ImageDetail, KnownCacheControlType, KnownCacheTtl, KnownImageDetail, MaxPrice, Modality, PdfParserEngine,
         PdfParserOptions, PercentileCutoffs, Percentiles, Plugin, PriceLimit, ProviderName, ProviderNameOrSlug,
         ProviderPreferences, ProviderSort, Quantization, ReasoningConfig, ReasoningEffort, ReasoningSummaryVerbosity,
         ResponseFormat, ResponseFormatJsonObject, ResponseFormatJsonObjectType, ResponseFormatText,
@@ -74,7 +74,7 @@ fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
     let text_part = TextPart {
         cache_control: Some(CacheControl {
             ttl: Some(CacheTtl::Known(KnownCacheTtl::X1h)),
-            type_: CacheControlType::Ephemeral,
+            type_: KnownCacheControlType::Ephemeral.into(),
         }),
         text: "cached context".into(),
         type_: TextPartType::Text,

@@ -263,3 +263,90 @@ fn specialized_unions_read_every_form() {
     let back = serde_json::to_value(&message).unwrap();
     assert_eq!(back["content"][0]["text"], "x");
 }
+
+/// A chunk recorded from DeepSeek V3.1 via Novita: the legacy completions form of `logprobs`.
+const DEEPSEEK_NOVITA_CHUNK: &str = r#"{"id":"gen-1764000000-novita","provider":"Novita","model":"deepseek/deepseek-chat-v3.1","object":"chat.completion.chunk","created":1764000000,"choices":[{"index":0,"delta":{"role":"assistant","content":"Hello","reasoning":null,"reasoning_details":[]},"finish_reason":null,"native_finish_reason":null,"logprobs":{"tokens":null,"token_logprobs":null,"top_logprobs":null,"text_offset":null}}]}"#;
+
+#[test]
+fn a_field_that_does_not_fit_is_dropped_not_the_whole_chunk() {
+    let chunk: ChatStreamChunk = serde_json::from_str(DEEPSEEK_NOVITA_CHUNK).unwrap();
+    let choice = &chunk.choices[0];
+    assert_eq!(choice.delta.content.as_deref(), Some("Hello"), "the text survives");
+    assert_eq!(choice.logprobs, None, "the legacy logprobs do not fit and are dropped");
+
+    // Other non-essential fields of the wrong shape: dropped, the response kept.
+    let mut body = response();
+    body["usage"] = json!("lots");
+    body["choices"][0]["logprobs"] = json!([1, 2]);
+    body["choices"][0]["native_finish_reason"] = json!({"odd": true});
+    body["provider"] = json!(42);
+    let typed: ChatResponse = serde_json::from_value(body).unwrap();
+    assert_eq!((typed.usage, typed.provider.as_deref()), (None, None));
+    assert_eq!(typed.choices[0].native_finish_reason, None);
+
+    // Essential ones still fail, with their path.
+    let mut body = response();
+    body["choices"][0]["message"]["content"] = json!(7);
+    assert!(serde_json::from_value::<ChatResponse>(body).is_err());
+}
+
+#[test]
+fn openrouters_documented_example_decodes_without_index_or_finish_reason() {
+    // The shape OpenRouter's docs show for a PDF answer: no `index`, no `finish_reason`, and a
+    // `file` annotation.
+    let body = json!({
+        "id": "gen-1234", "object": "chat.completion", "created": 1700000000, "model": "anthropic/claude-sonnet-4",
+        "choices": [{"message": {"role": "assistant", "content": "The document says...",
+            "annotations": [{"type": "file", "file": {"hash": "abc123", "name": "doc.pdf",
+                "content": [{"type": "text", "text": "Page 1"}]}}]}}]
+    });
+    let typed: ChatResponse = serde_json::from_value(body).unwrap();
+    let choice = &typed.choices[0];
+    assert_eq!((choice.index, &choice.finish_reason), (0, &None));
+    match &choice.message.annotations[0] {
+        Annotation::FileAnnotation(file) => {
+            assert_eq!((file.file.hash.as_str(), file.file.content.len()), ("abc123", 1))
+        }
+        other => panic!("{other:?}"),
+    }
+    let brand_new = json!([{"type": "video_citation", "video_citation": {"t": 3}}]);
+    let mut body = response();
+    body["choices"][0]["message"]["annotations"] = brand_new;
+    let typed: ChatResponse = serde_json::from_value(body).unwrap();
+    assert!(
+        matches!(&typed.choices[0].message.annotations[0], Annotation::Unknown(raw) if raw["type"] == "video_citation")
+    );
+}
+
+#[test]
+fn closed_response_values_are_open_custom_tool_calls_and_other_objects_included() {
+    let chunk = json!({"id": "gen-1", "object": "chat.completion", "created": 1, "model": "m", "choices": [
+        {"index": 0, "delta": {"role": "tool", "tool_calls": [{"index": 0, "id": "c", "type": "custom",
+            "function": {"name": "grep", "arguments": "x"}}]}, "finish_reason": null}]});
+    let typed: ChatStreamChunk = serde_json::from_value(chunk).unwrap();
+    assert_eq!(typed.object, ChatStreamChunkObject::Unknown("chat.completion".into()));
+    assert_eq!(typed.choices[0].delta.tool_calls[0].type_, Some(ToolCallDeltaType::Unknown("custom".into())));
+    assert_eq!(typed.choices[0].delta.role, Some(DeltaRole::Unknown("tool".into())));
+}
+
+#[test]
+fn answers_of_openai_compatible_servers_decode() {
+    // openai-python's own types write `null` for absent lists; LiteLLM, llama-cpp-python and
+    // mock servers built on them send exactly this.
+    let body = json!({
+        "id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000.25, "model": "local",
+        "choices": [{"message": {"role": "assistant", "content": "hi", "tool_calls": null,
+            "annotations": null, "function_call": null, "audio": null}, "logprobs": null}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+    });
+    let typed: ChatResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(typed.created, 1_700_000_000, "a float `created` is read as the integer it means");
+    assert_eq!(typed.choices[0].index, 0);
+    assert!(typed.choices[0].message.tool_calls.is_empty() && typed.choices[0].message.annotations.is_empty());
+    assert_eq!(typed.text().unwrap(), "hi");
+
+    let chunk = json!({"id": "chatcmpl-1", "object": "chat.completion.chunk", "model": "local",
+        "choices": [{"delta": {"content": "hi", "tool_calls": null}}]});
+    let typed: ChatStreamChunk = serde_json::from_value(chunk).unwrap();
+    assert_eq!((typed.created, typed.choices[0].index, &typed.choices[0].finish_reason), (0, 0, &None));
+}

@@ -174,6 +174,187 @@ fn edit_derives(attrs: &mut [Attribute], name: &str, edit: impl Fn(&mut Vec<Stri
     Ok(())
 }
 
+/// Response fields the user cannot do without (`field` in any type, or `Type.field`): a value that
+/// does not fit them fails the response, as it should. `type` is also here: it is the tag that
+/// tells union branches apart. An error is never dropped.
+pub const ESSENTIAL_FIELDS: &[&str] = &[
+    "id",
+    "choices",
+    "Choice.message",
+    "delta",
+    "content",
+    "tool_calls",
+    "function",
+    "arguments",
+    "name",
+    "error",
+    "type_",
+];
+
+/// Every other field of a response type is decoded leniently (`crate::lenient` in the main
+/// crate): a value that does not fit is dropped to `None` (or to the type's default, when the
+/// field is required and the type has one) and logged at `debug`, instead of failing the whole
+/// response or stream. An optional list that is `null` is an empty list, essential or not.
+///
+/// Real traffic departs from the spec this way: a provider's legacy `logprobs` object, a float
+/// `created`, a choice without `index`, `"tool_calls": null` from servers built on openai-python's
+/// types.
+pub fn lenient_responses(file: &mut syn::File, roots: &[&str]) -> Result<(), Error> {
+    let mut items: Vec<&mut Item> = Vec::new();
+    collect_items(&mut file.items, &mut items);
+    let defaults: Vec<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) if has_derive(&s.attrs, "Default") => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let reachable = response_types(&items, roots);
+    let mut changed = 0;
+    for item in items {
+        let Item::Struct(item) = item else { continue };
+        if !reachable.contains(&item.ident.to_string()) {
+            continue;
+        }
+        for field in item.fields.iter_mut() {
+            let Some(ident) = &field.ident else { continue };
+            let ty = tokens(&field.ty);
+            let qualified = format!("{}.{ident}", item.ident);
+            let essential = ESSENTIAL_FIELDS.iter().any(|e| *e == ident.to_string() || *e == qualified);
+            let with = match lenient_fn(&ty, essential, &defaults) {
+                Some(with) => with,
+                None => continue,
+            };
+            set_serde_deserialize_with(&mut field.attrs, with)?;
+            changed += 1;
+        }
+    }
+    if changed == 0 {
+        return Err(Error(format!("no response fields found from {roots:?}: the lenient pass did nothing")));
+    }
+    Ok(())
+}
+
+/// The `crate::lenient` function a field of type `ty` decodes with, if any.
+fn lenient_fn(ty: &str, essential: bool, defaults: &[String]) -> Option<&'static str> {
+    const SCALARS: &[&str] = &["::std::string::String", "bool", "u8", "u16", "u32", "u64", "i32", "i64", "f32", "f64"];
+    let is_list =
+        ["::std::vec::Vec<", "::serde_json::Map<", "::std::collections::HashMap<"].iter().any(|p| ty.starts_with(p));
+    if essential {
+        return is_list.then_some("crate::lenient::null_as_default");
+    }
+    if let Some(inner) = ty.strip_prefix("::std::option::Option<").and_then(|t| t.strip_suffix('>')) {
+        return Some(if SCALARS.contains(&inner) {
+            "crate::lenient::scalar_or_none"
+        } else {
+            "crate::lenient::or_none"
+        });
+    }
+    if SCALARS.contains(&ty) {
+        return Some("crate::lenient::scalar_or_default");
+    }
+    (is_list || defaults.iter().any(|d| d == ty)).then_some("crate::lenient::or_default")
+}
+
+/// Sets `#[serde(default, deserialize_with = "...")]` on a field, keeping its other serde options
+/// (`rename`, `skip_serializing_if`) and dropping typify's `deserialize_with`.
+fn set_serde_deserialize_with(attrs: &mut Vec<Attribute>, with: &str) -> Result<(), Error> {
+    let mut options = Vec::new();
+    attrs.retain(|attr| {
+        if !attr.path().is_ident("serde") {
+            return true;
+        }
+        if let Ok(list) = attr.meta.require_list() {
+            options.extend(split_top_level(&list.tokens.to_string()));
+        }
+        false
+    });
+    options.retain(|o| o != "default" && !o.starts_with("deserialize_with"));
+    options.insert(0, "default".into());
+    options.push(format!("deserialize_with = \"{with}\""));
+    let parsed = Attribute::parse_outer
+        .parse_str(&format!("#[serde({})]", options.join(", ")))
+        .map_err(|e| Error(format!("cannot rebuild a serde attribute: {e}")))?;
+    attrs.extend(parsed);
+    Ok(())
+}
+
+/// `a, b = "x, y", c` → `["a", "b = \"x, y\"", "c"]`.
+fn split_top_level(text: &str) -> Vec<String> {
+    let (mut parts, mut current, mut in_string) = (Vec::new(), String::new(), false);
+    for c in text.chars() {
+        match c {
+            '"' => in_string = !in_string,
+            ',' if !in_string => {
+                parts.push(std::mem::take(&mut current).trim().to_owned());
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    if !current.trim().is_empty() {
+        parts.push(current.trim().to_owned());
+    }
+    parts
+}
+
+/// The names of the generated types reachable from `roots` through field and variant types.
+pub fn response_types(items: &[&mut Item], roots: &[&str]) -> std::collections::BTreeSet<String> {
+    let by_name: std::collections::BTreeMap<String, &Item> =
+        items.iter().filter_map(|item| Some((item_name(item)?, &**item))).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut todo: Vec<String> = roots.iter().map(|r| (*r).to_owned()).collect();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(item) = by_name.get(&name) else { continue };
+        let types: Vec<&syn::Type> = match item {
+            Item::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
+            Item::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter().map(|f| &f.ty)).collect(),
+            _ => Vec::new(),
+        };
+        for ty in types {
+            let text = tokens(ty);
+            for word in text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
+                if by_name.contains_key(word) && !seen.contains(word) {
+                    todo.push(word.to_owned());
+                }
+            }
+        }
+    }
+    seen
+}
+
+fn item_name(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Enum(e) => Some(e.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// Every item of the file and its inline modules, at any depth.
+fn collect_items<'a>(items: &'a mut [Item], out: &mut Vec<&'a mut Item>) {
+    for item in items {
+        if let Item::Mod(module) = item {
+            if let Some((_, inner)) = &mut module.content {
+                collect_items(inner, out);
+            }
+        } else {
+            out.push(item);
+        }
+    }
+}
+
+fn has_derive(attrs: &[Attribute], name: &str) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| a.meta.require_list().is_ok_and(|l| l.tokens.to_string().split(',').any(|d| d.trim() == name)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +422,122 @@ mod tests {
             let out = specialized(code);
             assert!(out.contains("#[derive(::serde::Deserialize)]") && !out.contains("impl<'de>"), "{out}");
         }
+    }
+
+    /// Walks the generated code: every enum a response can reach is open (it has an `Unknown`
+    /// variant), is the `Known` half of an open one, or is a one-value tag of a union branch
+    /// whose union is open.
+    #[test]
+    fn no_response_side_enum_is_closed() {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/chat-completions.yaml")).unwrap();
+        let code = crate::build(&text).unwrap().code;
+        let mut file: syn::File = syn::parse_str(&code).unwrap();
+        let mut items = Vec::new();
+        collect_items(&mut file.items, &mut items);
+        let reachable = response_types(&items, crate::normalize::RESPONSE_ROOTS);
+        let enums: Vec<&ItemEnum> =
+            items.iter().filter_map(|i| if let Item::Enum(e) = &**i { Some(e) } else { None }).collect();
+        let structs: Vec<&syn::ItemStruct> =
+            items.iter().filter_map(|i| if let Item::Struct(s) = &**i { Some(s) } else { None }).collect();
+        let is_open = |e: &ItemEnum| e.variants.iter().any(|v| v.ident == "Unknown");
+        let payload_of_open_union = |name: &str| {
+            enums
+                .iter()
+                .any(|e| is_open(e) && e.variants.iter().any(|v| v.fields.iter().any(|f| tokens(&f.ty) == name)))
+        };
+        let mut closed = Vec::new();
+        for e in enums.iter().filter(|e| reachable.contains(&e.ident.to_string())) {
+            let name = e.ident.to_string();
+            let known_half = enums
+                .iter()
+                .any(|o| is_open(o) && o.variants.iter().any(|v| v.fields.iter().any(|f| tokens(&f.ty) == name)));
+            let tag_of_open_branch = e.variants.len() == 1
+                && structs
+                    .iter()
+                    .filter(|s| s.fields.iter().any(|f| tokens(&f.ty) == name))
+                    .all(|s| payload_of_open_union(&s.ident.to_string()));
+            // A union of JSON kinds (`String | Array`, `Number | String`) chooses by the value's
+            // type, not by a name a newer API could add.
+            let json_kinds = e.variants.iter().all(|v| {
+                v.fields.iter().all(|f| {
+                    let ty = tokens(&f.ty);
+                    ["::std::string::String", "i64", "f64", "u64"].contains(&ty.as_str())
+                        || ty.starts_with("::std::vec::Vec<")
+                })
+            });
+            // The tag of the request-side `Message` union, which a response's message shares: opened,
+            // it would let a tool message be read as an assistant one.
+            let message_tag = name == "AssistantMessageRole";
+            if !is_open(e) && !known_half && !tag_of_open_branch && !json_kinds && !message_tag {
+                closed.push(name);
+            }
+        }
+        assert!(closed.is_empty(), "closed enums on the response side: {closed:?}");
+        for name in ["ChatStreamChunkObject", "ToolCallDeltaType", "Annotation", "FinishReason", "ReasoningDetail"] {
+            assert!(reachable.contains(name), "{name} is walked");
+        }
+    }
+
+    #[test]
+    fn non_essential_response_fields_decode_leniently_and_essential_ones_do_not() {
+        let mut file: syn::File = syn::parse_str(
+            "pub mod types {
+                #[derive(::serde::Deserialize)]
+                pub struct Root {
+                    pub id: ::std::string::String,
+                    #[serde(default, skip_serializing_if = \"::std::vec::Vec::is_empty\")]
+                    pub tool_calls: ::std::vec::Vec<u8>,
+                    #[serde(deserialize_with = \"::std::option::Option::deserialize\")]
+                    pub finish_reason: ::std::option::Option<::std::string::String>,
+                    #[serde(rename = \"stats\", skip_serializing_if = \"::std::option::Option::is_none\")]
+                    pub usage: ::std::option::Option<Usage>,
+                    pub created: u64,
+                    pub object: Kind,
+                }
+                #[derive(::serde::Deserialize, Default)]
+                pub struct Usage { pub total: u64 }
+                #[derive(::serde::Deserialize)]
+                pub struct RequestOnly { pub created: u64 }
+                pub enum Kind { A }
+            }",
+        )
+        .unwrap();
+        lenient_responses(&mut file, &["Root"]).unwrap();
+        let out = prettyplease::unparse(&file).replace('\n', " ");
+        let has = |field: &str, attrs: &str| {
+            let collapsed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+            collapsed.contains(&format!("{attrs} pub {field}"))
+        };
+        assert!(has("id", "{"), "essential: untouched\n{out}");
+        assert!(
+            has(
+                "tool_calls",
+                r#"#[serde( default, skip_serializing_if = "::std::vec::Vec::is_empty", deserialize_with = "crate::lenient::null_as_default" )]"#
+            ),
+            "{out}"
+        );
+        assert!(
+            has("finish_reason", r#"#[serde(default, deserialize_with = "crate::lenient::scalar_or_none")]"#),
+            "{out}"
+        );
+        assert!(
+            has(
+                "usage",
+                r#"#[serde( default, rename = "stats", skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "crate::lenient::or_none" )]"#
+            ),
+            "{out}"
+        );
+        assert!(
+            has("created", r#"#[serde(default, deserialize_with = "crate::lenient::scalar_or_default")]"#),
+            "{out}"
+        );
+        assert!(has("object", ","), "no default for this enum: untouched\n{out}");
+        assert!(
+            has("total", r#"#[serde(default, deserialize_with = "crate::lenient::scalar_or_default")]"#),
+            "reached through `usage`: {out}"
+        );
+        let collapsed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(collapsed.contains("pub struct RequestOnly { pub created: u64, }"), "not reachable: untouched\n{out}");
     }
 }

@@ -154,13 +154,21 @@ pub const FIXES: &[Fix] = &[
     },
     Fix {
         name: "annotation-schema",
-        reason: "the schema for `annotations` items (url_citation), from the web-search docs (WIRE.md section 2)",
+        reason: "the schema for `annotations` items, from the web-search docs (url_citation) and the PDF docs \
+                 (file, as OpenRouter's own example shows it) (WIRE.md section 2)",
         target: "/components/schemas",
         change: Change::AddEntries(
-            r#"{
+            r##"{
             "Annotation": {
+                "description": "An annotation attached to the answer: a citation, or a parsed file.",
+                "oneOf": [
+                    {"$ref": "#/components/schemas/UrlCitationAnnotation"},
+                    {"$ref": "#/components/schemas/FileAnnotation"}
+                ]
+            },
+            "UrlCitationAnnotation": {
                 "type": "object",
-                "description": "A citation attached to the answer.",
+                "description": "A citation of a web page.",
                 "properties": {
                     "type": {"type": "string", "enum": ["url_citation"]},
                     "url_citation": {
@@ -173,8 +181,24 @@ pub const FIXES: &[Fix] = &[
                     }
                 },
                 "required": ["type", "url_citation"]
+            },
+            "FileAnnotation": {
+                "type": "object",
+                "description": "A file (a PDF) as parsed for the model; send it back to skip parsing it again.",
+                "properties": {
+                    "type": {"type": "string", "enum": ["file"]},
+                    "file": {
+                        "type": "object", "title": "ParsedFile",
+                        "properties": {
+                            "hash": {"type": "string"}, "name": {"type": "string"},
+                            "content": {"type": "array", "items": {}}
+                        },
+                        "required": ["hash"]
+                    }
+                },
+                "required": ["type", "file"]
             }
-        }"#,
+        }"##,
         ),
     },
     Fix {

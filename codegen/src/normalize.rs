@@ -697,31 +697,21 @@ pub fn drop_unused(spec: &mut Value) {
 /// the normalized document (a catch-all branch would make every known value match two `oneOf`
 /// branches, which a validator such as Prism rightly rejects).
 ///
-/// Every string enum (of two or more values) reachable from a response becomes `Known(enum) |
-/// Unknown(String)`, and every union reachable from a response gains a last `Unknown` branch that
-/// takes any object, kept as JSON. One-value enums stay closed: they are the tags that tell union
-/// branches apart. Request-only types stay closed.
+/// Every string enum reachable from a response becomes `Known(enum) | Unknown(String)`: each
+/// component enum of two or more values, and each enum written inline as a property (a chunk's
+/// `object`, a tool call's `type`). Every union reachable from a response gains a last `Unknown`
+/// branch that takes any object, kept as JSON. The one exception is a one-value property of a
+/// union branch: it is the tag that tells the branches apart, and the union's `Unknown` branch
+/// takes what it does not know. Request-only types stay closed.
 pub fn open_response_side(spec: &mut Value) {
-    let reachable = reachable_from(spec, &["ChatResponse", "ChatStreamChunk"]);
+    let reachable = reachable_from(spec, RESPONSE_ROOTS);
+    let branches = union_branches(spec);
     let schemas = schemas(spec);
     let mut known_enums = Map::new();
     for name in &reachable {
         let Some(Value::Object(schema)) = schemas.get_mut(name) else { continue };
-        let values = schema.get("enum").and_then(Value::as_array).map_or(0, Vec::len);
-        if schema.get("type").and_then(Value::as_str) == Some("string") && values > 1 {
-            let description = schema.remove("description");
-            let known_name = format!("Known{name}");
-            known_enums.insert(known_name.clone(), Value::Object(std::mem::take(schema)));
-            schema.insert(
-                "oneOf".into(),
-                json!([
-                    { "allOf": [schema_ref(&known_name)], "title": "Known" },
-                    { "type": "string", "title": "Unknown", "description": "A value this version of the crate does not know yet." }
-                ]),
-            );
-            if let Some(d) = description {
-                schema.insert("description".into(), d);
-            }
+        if is_string_enum(schema, 2) {
+            open_enum(schema, format!("Known{name}"), &mut known_enums);
         } else if let Some(Value::Array(branches)) = schema.get_mut("oneOf")
             && branches.iter().all(|b| b["type"] != "string")
         {
@@ -732,9 +722,63 @@ pub fn open_response_side(spec: &mut Value) {
                 "description": "A variant this version of the crate does not know yet, kept as JSON."
             }));
         }
+        let fewest = if branches.contains(name) { 2 } else { 1 };
+        if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+            for (property, property_schema) in properties.iter_mut() {
+                if let Value::Object(property_schema) = property_schema
+                    && is_string_enum(property_schema, fewest)
+                {
+                    open_enum(property_schema, format!("Known{name}{}", pascal_case(property)), &mut known_enums);
+                }
+            }
+        }
     }
     schemas.extend(known_enums);
     schemas.sort_keys();
+}
+
+/// The types responses are decoded into: what [`open_response_side`] opens.
+pub const RESPONSE_ROOTS: &[&str] = &["ChatResponse", "ChatStreamChunk", "ErrorResponse"];
+
+/// Whether `schema` is a string enum of at least `fewest` values.
+fn is_string_enum(schema: &Map<String, Value>, fewest: usize) -> bool {
+    let values = schema.get("enum").and_then(Value::as_array).map_or(0, Vec::len);
+    schema.get("type").and_then(Value::as_str) == Some("string") && values >= fewest
+}
+
+/// Moves the enum `schema` into a component `known_name`, and makes `schema` the union of that
+/// and any string (its description stays).
+fn open_enum(schema: &mut Map<String, Value>, known_name: String, known_enums: &mut Map<String, Value>) {
+    let description = schema.remove("description");
+    schema.remove("title");
+    known_enums.insert(known_name.clone(), Value::Object(std::mem::take(schema)));
+    schema.insert(
+        "oneOf".into(),
+        json!([
+            { "allOf": [schema_ref(&known_name)], "title": "Known" },
+            { "type": "string", "title": "Unknown", "description": "A value this version of the crate does not know yet." }
+        ]),
+    );
+    if let Some(d) = description {
+        schema.insert("description".into(), d);
+    }
+}
+
+/// Components that are a branch of some union (`oneOf`/`anyOf` of `$ref`s), anywhere in the spec.
+fn union_branches(spec: &mut Value) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    walk_objects(spec, &mut |o| {
+        for key in ["oneOf", "anyOf"] {
+            for branch in o.get(key).and_then(Value::as_array).into_iter().flatten() {
+                if let Some(Value::Object(branch)) = Some(branch)
+                    && let Some(name) = ref_name(branch)
+                {
+                    names.insert(name.to_owned());
+                }
+            }
+        }
+    });
+    names
 }
 
 /// Names of the component schemas reachable from `roots` through `$ref`s.
@@ -1094,11 +1138,12 @@ mod tests {
     #[test]
     fn response_side_enums_and_unions_are_opened_request_side_stays_closed() {
         let mut spec = doc(
-            "ChatResponse: {type: object, properties: {f: {$ref: '#/components/schemas/Finish'}, d: {$ref: '#/components/schemas/Detail'}, t: {$ref: '#/components/schemas/Tag'}}}\n\
+            "ChatResponse: {type: object, properties: {f: {$ref: '#/components/schemas/Finish'}, d: {$ref: '#/components/schemas/Detail'}, object: {type: string, enum: [chat.completion], description: kind}}}\n\
              Finish: {type: string, enum: [stop, length], description: why}\n\
-             Tag: {type: string, enum: [only]}\n\
-             Detail: {oneOf: [{$ref: '#/components/schemas/Tag'}]}\n\
-             Effort: {type: string, enum: [low, high]}",
+             Detail: {oneOf: [{$ref: '#/components/schemas/Text'}]}\n\
+             Text: {type: object, properties: {type: {type: string, enum: [text]}, style: {type: string, enum: [bold, plain]}}}\n\
+             Effort: {type: string, enum: [low, high]}\n\
+             Request: {type: object, properties: {object: {type: string, enum: [x]}}}",
         );
         open_response_side(&mut spec);
         assert_eq!(
@@ -1109,8 +1154,22 @@ mod tests {
         assert_eq!(schema(&spec, "Finish")["description"], "why");
         assert_eq!(schema(&spec, "KnownFinish")["enum"], json!(["stop", "length"]));
         assert_eq!(schema(&spec, "Detail")["oneOf"][1]["title"], "Unknown");
-        assert_eq!(schema(&spec, "Tag")["enum"], json!(["only"]), "one-value tags stay closed");
+        let object = &schema(&spec, "ChatResponse")["properties"]["object"];
+        assert_eq!(
+            object["oneOf"][0]["allOf"][0],
+            schema_ref("KnownChatResponseObject"),
+            "inline one-value enums open"
+        );
+        assert_eq!(
+            (object["oneOf"][1]["title"].as_str(), object["description"].as_str()),
+            (Some("Unknown"), Some("kind"))
+        );
+        assert_eq!(schema(&spec, "KnownChatResponseObject")["enum"], json!(["chat.completion"]));
+        let text = &schema(&spec, "Text")["properties"];
+        assert_eq!(text["type"]["enum"], json!(["text"]), "a union branch's tag stays closed");
+        assert_eq!(text["style"]["oneOf"][0]["allOf"][0], schema_ref("KnownTextStyle"));
         assert_eq!(schema(&spec, "Effort")["enum"], json!(["low", "high"]), "request-only enums stay closed");
+        assert_eq!(schema(&spec, "Request")["properties"]["object"]["enum"], json!(["x"]));
     }
 
     #[test]

@@ -55,6 +55,7 @@ struct State {
     replies: Mutex<VecDeque<MockReply>>,
     requests: Mutex<Vec<MockRequest>>,
     generation: AtomicU64,
+    connections: AtomicU64,
 }
 
 /// A request the mock received.
@@ -173,6 +174,7 @@ impl MockServer {
             // Connections live in this task's set: dropping the server aborts them all.
             let mut connections = tokio::task::JoinSet::new();
             while let Ok((socket, _)) = listener.accept().await {
+                shared.connections.fetch_add(1, Ordering::Relaxed);
                 while connections.try_join_next().is_some() {}
                 connections.spawn(serve_connection(socket, shared.clone()));
             }
@@ -199,6 +201,11 @@ impl MockServer {
     pub fn push(&self, reply: MockReply) -> &Self {
         self.state.replies.lock().expect("not poisoned").push_back(reply);
         self
+    }
+
+    /// How many connections clients have opened to the mock so far (keep-alive reuses one).
+    pub fn connections(&self) -> u64 {
+        self.state.connections.load(Ordering::Relaxed)
     }
 
     /// Every request received so far, in order.

@@ -555,6 +555,9 @@ mod tests {
         include_str!("../tests/fixtures/streams/error-string.sse"),
         include_str!("../tests/fixtures/streams/eof-after-finish.sse"),
         include_str!("../tests/fixtures/streams/eof-before-finish.sse"),
+        include_str!("../tests/fixtures/streams/error-envelope.sse"),
+        include_str!("../tests/fixtures/streams/tools-same-index.sse"),
+        include_str!("../tests/fixtures/streams/empty-data.sse"),
     ];
 
     /// What a consumer observes when `bytes` arrive cut at `cuts`.

@@ -160,4 +160,11 @@ async fn one_client_serves_twenty_streams_in_a_row_over_keep_alive() {
         assert_eq!(text, format!("(mock) You said: n{i}"));
     }
     assert_eq!(mock.requests().len(), 20);
+    // Each stream is read to the end of its body after `[DONE]`, so its connection goes back to
+    // the pool: one connection for all twenty, as for plain requests.
+    assert_eq!(mock.connections(), 1, "streams must not each open a connection");
+    for i in 0..10 {
+        client.chat("m").user(format!("plain {i}")).send().await.unwrap();
+    }
+    assert_eq!(mock.connections(), 1);
 }

@@ -49,6 +49,9 @@ async fn every_transcript_gives_the_same_result_whatever_the_write_sizes() {
         "error-string",
         "eof-after-finish",
         "eof-before-finish",
+        "error-envelope",
+        "tools-same-index",
+        "empty-data",
     ] {
         let whole = observe(Reply::sse(&transcript(name))).await;
         for size in [1, 2, 3, 7, 64] {
@@ -316,4 +319,65 @@ async fn dropping_the_stream_closes_the_connection() {
         .unwrap();
     assert!(seen.duration_since(dropped) < Duration::from_secs(2), "took {:?}", seen.duration_since(dropped));
     assert!(sent < 400, "the server stopped generating ({sent} chunks)");
+}
+
+#[tokio::test]
+async fn an_error_event_without_chunk_fields_is_an_api_error_with_the_text_so_far() {
+    // LiteLLM's shape mid-stream: no id, no choices, a string code.
+    let server = TestServer::start(vec![Reply::sse(&transcript("error-envelope"))]).await;
+    let error = client(&server).chat("m").user("hi").stream().await.unwrap().collect_response().await.unwrap_err();
+    let api = error.as_api().unwrap_or_else(|| panic!("{error:?}"));
+    assert_eq!(api.partial_text.as_deref(), Some("Partial answer"));
+    assert_eq!(api.generation_id.as_deref(), Some("gen-1764000000-lite"), "from the chunks before");
+    assert_eq!(api.code(), 500, "a numeric string code reads as its number");
+    assert!(error.is_retryable());
+    let text = error.to_string();
+    assert!(text.contains("upstream crashed") && !text.contains('\n'), "one line: {text}");
+}
+
+#[tokio::test]
+async fn parallel_tool_calls_that_share_an_index_stay_apart_by_id() {
+    let server = TestServer::start(vec![Reply::sse(&transcript("tools-same-index")).pieces(7)]).await;
+    let response = client(&server).chat("m").user("hi").stream().await.unwrap().collect_response().await.unwrap();
+    let calls: Vec<(&str, &str)> =
+        response.tool_calls().iter().map(|c| (c.id.as_str(), c.function.arguments.as_str())).collect();
+    assert_eq!(calls, [("call_a", r#"{"x":1}"#), ("call_b", r#"{"y":2}"#)]);
+}
+
+#[tokio::test]
+async fn empty_data_events_are_skipped() {
+    let (chunks, error, _) = observe(Reply::sse(&transcript("empty-data"))).await;
+    assert_eq!((chunks.len(), error), (2, None));
+}
+
+#[tokio::test]
+async fn the_event_stream_media_type_is_case_insensitive() {
+    let reply = Reply::raw(200, "Text/Event-Stream; charset=UTF-8", transcript("text")).framing(Framing::Close);
+    let server = TestServer::start(vec![reply]).await;
+    let response = client(&server).chat("m").user("hi").stream().await.unwrap().collect_response().await.unwrap();
+    assert!(!response.text().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn extra_cannot_override_model_or_stream() {
+    let server = TestServer::start(vec![Reply::sse(&transcript("text"))]).await;
+    for key in ["stream", "model"] {
+        let request = client(&server).chat("m").user("hi").extra(key, json!(false));
+        let error = request.clone().stream().await.unwrap_err();
+        assert!(matches!(&error, Error::InvalidRequest(why) if why.contains(key)), "{error:?}");
+        assert!(matches!(request.send().await.unwrap_err(), Error::InvalidRequest(_)));
+    }
+    assert!(server.requests().is_empty(), "refused before sending");
+}
+
+#[tokio::test]
+async fn a_decode_error_reads_as_a_sentence_with_or_without_a_path() {
+    let server =
+        TestServer::start(vec![Reply::raw(200, "application/json", "{\"id\": "), Reply::json(200, json!("text"))])
+            .await;
+    let error = client(&server).chat("m").user("hi").send().await.unwrap_err();
+    assert!(error.to_string().contains("does not match the API spec: at `id`: EOF while parsing"), "{error}");
+    let error = client(&server).chat("m").user("hi").send().await.unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("does not match the API spec: invalid type: string"), "no path: {text}");
 }

@@ -107,6 +107,9 @@ fn schema_name(title: &str) -> String {
 
 /// Rewrites one schema (and everything under it) in place; records why it cannot be strict.
 fn make_strict(schema: &mut Value, path: &str, problems: &mut Vec<String>) {
+    if let Some(why) = never_strict(schema) {
+        problems.push(format!("{}: {why}", display(path)));
+    }
     let Some(object) = schema.as_object_mut() else { return };
     if let Some(one_of) = object.remove("oneOf") {
         object.insert("anyOf".into(), one_of);
@@ -162,14 +165,22 @@ fn make_strict(schema: &mut Value, path: &str, problems: &mut Vec<String>) {
             object.insert("properties".into(), json!({}));
         }
     }
-    object.retain(|k, _| ALLOWED.contains(&k.as_str()));
+    // A tuple keeps its `prefixItems` (it is sent with `strict: false`, see `never_strict`).
+    object.retain(|k, _| ALLOWED.contains(&k.as_str()) || k == "prefixItems");
     for (key, child) in object.iter_mut() {
         match key.as_str() {
+            "prefixItems" => {
+                for (at, sub) in child.as_array_mut().into_iter().flatten().enumerate() {
+                    make_strict(sub, &format!("{path}[{at}]"), problems);
+                }
+            }
             "properties" | "$defs" => {
                 for (name, sub) in child.as_object_mut().into_iter().flatten() {
                     make_strict(sub, &format!("{path}.{name}"), problems);
                 }
             }
+            // `items: false` closes a tuple: not a schema of its own.
+            "items" if child == &Value::Bool(false) => {}
             "items" | "additionalProperties" => make_strict(child, &format!("{path}[]"), problems),
             "anyOf" => {
                 for sub in child.as_array_mut().into_iter().flatten() {
@@ -204,6 +215,25 @@ fn make_nullable(schema: &mut Value) {
     }
 }
 
+/// Why a schema can never be strict, whatever is rewritten: strict mode needs every value typed,
+/// and knows no tuples.
+fn never_strict(schema: &Value) -> Option<&'static str> {
+    const TYPED_BY: &[&str] = &["type", "anyOf", "oneOf", "allOf", "$ref", "enum", "const", "properties", "items"];
+    match schema {
+        Value::Bool(true) => Some("any JSON value (such as `serde_json::Value`) cannot be strict"),
+        Value::Object(object)
+            if !TYPED_BY.iter().any(|k| object.contains_key(*k)) && !object.contains_key("prefixItems") =>
+        {
+            Some("any JSON value (such as `serde_json::Value`) cannot be strict")
+        }
+        Value::Object(object) if object.contains_key("prefixItems") => Some("a tuple (`prefixItems`) cannot be strict"),
+        Value::Object(object) if object.get("type") == Some(&json!("array")) && !object.contains_key("items") => {
+            Some("an array without `items` cannot be strict")
+        }
+        _ => None,
+    }
+}
+
 fn display(path: &str) -> &str {
     if path.is_empty() { "the root" } else { path.trim_start_matches('.') }
 }
@@ -219,6 +249,9 @@ pub fn strict_violations(schema: &Value) -> Vec<String> {
 }
 
 fn check(schema: &Value, path: &str, violations: &mut Vec<String>) {
+    if let Some(why) = never_strict(schema) {
+        violations.push(format!("{}: {why}", display(path)));
+    }
     let Some(object) = schema.as_object() else { return };
     for key in object.keys().filter(|k| !ALLOWED.contains(&k.as_str())) {
         violations.push(format!("{}: keyword `{key}`", display(path)));
@@ -248,8 +281,11 @@ fn check(schema: &Value, path: &str, violations: &mut Vec<String>) {
     for sub in object.get("anyOf").and_then(Value::as_array).into_iter().flatten() {
         check(sub, path, violations);
     }
-    if let Some(items) = object.get("items") {
+    if let Some(items) = object.get("items").filter(|items| **items != Value::Bool(false)) {
         check(items, &format!("{path}[]"), violations);
+    }
+    for (at, sub) in object.get("prefixItems").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        check(sub, &format!("{path}[{at}]"), violations);
     }
 }
 

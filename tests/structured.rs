@@ -304,3 +304,42 @@ async fn reasoning_details_go_back_unmodified_in_one_call() {
     assert_eq!(sent["messages"][1], original);
     assert_eq!(sent["messages"][1]["reasoning_details"][0]["text"], "Think first");
 }
+
+/// A value of any shape, and a tuple: strict mode refuses both.
+#[derive(schemars::JsonSchema, serde::Deserialize)]
+#[allow(dead_code)]
+struct Loose {
+    payload: serde_json::Value,
+    maybe: Option<serde_json::Value>,
+    point: (f64, f64),
+}
+
+#[test]
+fn any_values_and_tuples_are_reported_not_strict() {
+    let schema = StrictSchema::of::<Loose>();
+    assert!(!schema.is_strict(), "{:#}", schema.schema);
+    for expected in [
+        "payload: any JSON value (such as `serde_json::Value`) cannot be strict",
+        "maybe: any JSON value (such as `serde_json::Value`) cannot be strict",
+        "point: a tuple (`prefixItems`) cannot be strict",
+    ] {
+        assert!(
+            schema.not_strict_because.iter().any(|p| p == expected),
+            "missing {expected}: {:#?}",
+            schema.not_strict_because
+        );
+    }
+    let point = &schema.schema["properties"]["point"];
+    assert_eq!(point["prefixItems"].as_array().map(Vec::len), Some(2), "the tuple's shape is still sent: {point}");
+    assert_eq!(serde_json::to_value(schema.response_format()).unwrap()["json_schema"]["strict"], false);
+    let violations = strict_violations(&schema.schema);
+    for expected in ["payload: any JSON value", "point: a tuple", "point: keyword `prefixItems`"] {
+        assert!(violations.iter().any(|v| v.starts_with(expected)), "missing {expected}: {violations:#?}");
+    }
+    assert!(
+        strict_violations(&serde_json::json!({"type": "object", "properties": {"xs": {"type": "array"}},
+        "required": ["xs"], "additionalProperties": false}))
+        .iter()
+        .any(|v| v == "xs: an array without `items` cannot be strict")
+    );
+}

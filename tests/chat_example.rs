@@ -130,3 +130,37 @@ async fn with_no_key_it_answers_from_the_mock_through_the_same_code() {
         assert!(stdout.contains("(mock) You said: Say hi"), "{args:?}: {stdout}");
     }
 }
+
+#[tokio::test]
+async fn a_multi_line_server_message_is_still_one_stderr_line() {
+    let message = "upstream said:\nline two\r\n\tline three";
+    for reply in [
+        Reply::json(500, envelope(500, message, json!({}))),
+        Reply::json(400, json!({"detail": message})),
+        Reply::raw(502, "text/html", "<html>\n<h1>Bad gateway</h1>\n</html>"),
+    ] {
+        let server = TestServer::start(vec![reply]).await;
+        let out = run_chat(&server, &["hi"]).await;
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_key_is_an_error_never_a_switch_to_the_mock() {
+    let server = TestServer::start(vec![Reply::json(200, completion("from the server"))]).await;
+    let example = tokio::task::spawn_blocking(example_path).await.unwrap();
+    let out = tokio::process::Command::new(&example)
+        .arg("hi")
+        .env("OPENROUTER_API_KEY", "")
+        .env("OPENROUTER_BASE_URL", &server.url)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("the API key is empty") && !stderr.contains("mock"), "{stderr}");
+    assert!(out.stdout.is_empty() && server.requests().is_empty());
+}

@@ -15,21 +15,19 @@ use openrouter_bindings::{
 async fn main() -> Result<(), openrouter_bindings::Error> {
     let (builder, _mock) = mock::builder_from_env_or_mock().await;
     let client = builder.build()?;
-    let provider = ProviderPreferences {
-        order: Some(vec![
+    // Generated structs with `Default` are `#[non_exhaustive]` (a spec refresh may add fields):
+    // build them from the default with their `with_*` setters.
+    let provider = ProviderPreferences::default()
+        .with_order(vec![
             ProviderNameOrSlug::ProviderName(ProviderName::Anthropic),
             ProviderNameOrSlug::String("google-vertex".into()),
-        ]),
-        allow_fallbacks: Some(true),
-        data_collection: Some(DataCollection::Deny),
-        sort: Some(ProviderSort::By(SortBy::Throughput)),
-        max_price: Some(MaxPrice {
-            prompt: Some(PriceLimit::Number(3.0)),
-            completion: Some(PriceLimit::Number(15.0)),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+        ])
+        .with_allow_fallbacks(true)
+        .with_data_collection(DataCollection::Deny)
+        .with_sort(ProviderSort::By(SortBy::Throughput))
+        .with_max_price(
+            MaxPrice::default().with_prompt(PriceLimit::Number(3.0)).with_completion(PriceLimit::Number(15.0)),
+        );
     let response = client
         .chat("anthropic/claude-sonnet-4")
         .models(["openai/gpt-4o", "google/gemini-2.5-pro"])

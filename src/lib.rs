@@ -8,7 +8,7 @@ mod ext;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod generated;
+mod generated;
 mod lenient;
 #[cfg(feature = "mock")]
 pub mod mock;

@@ -362,7 +362,7 @@ async fn builder_sets_every_kind_of_parameter() {
         .modalities([Modality::Text])
         .logit_bias("50256", -100.0)
         .image_config("aspect_ratio", ImageConfigValue::String("16:9".into()))
-        .debug(DebugOptions { echo_upstream_body: Some(true) })
+        .debug(DebugOptions::default().with_echo_upstream_body(true))
         .send()
         .await
         .unwrap();

@@ -83,35 +83,28 @@ fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
     if let ContentPart::ImagePart(part) = &mut image {
         part.image_url.detail = Some(ImageDetail::Known(KnownImageDetail::High));
     }
-    let provider = ProviderPreferences {
-        order: Some(vec![
+    let provider = ProviderPreferences::default()
+        .with_order(vec![
             ProviderNameOrSlug::ProviderName(ProviderName::OpenAi),
             ProviderNameOrSlug::String("custom-slug".into()),
-        ]),
-        only: Some(vec![ProviderNameOrSlug::ProviderName(ProviderName::Anthropic)]),
-        ignore: Some(vec![ProviderNameOrSlug::String("deepinfra".into())]),
-        allow_fallbacks: Some(false),
-        require_parameters: Some(true),
-        data_collection: Some(DataCollection::Deny),
-        zdr: Some(true),
-        quantizations: Some(vec![Quantization::Fp8, Quantization::Bf16]),
-        sort: Some(ProviderSort::Config(SortConfig {
-            by: Some(SortBy::Throughput),
-            partition: Some(SortPartition::None),
-        })),
-        max_price: Some(MaxPrice {
-            prompt: Some(PriceLimit::Number(1.5)),
-            completion: Some(PriceLimit::String("2".into())),
-            ..Default::default()
-        }),
-        preferred_min_throughput: Some(PercentileCutoffs::Percentiles(Percentiles {
-            p50: Some(20.0),
-            p90: Some(10.0),
-            ..Default::default()
-        })),
-        preferred_max_latency: Some(PercentileCutoffs::Number(2.5)),
-        ..Default::default()
-    };
+        ])
+        .with_only(vec![ProviderNameOrSlug::ProviderName(ProviderName::Anthropic)])
+        .with_ignore(vec![ProviderNameOrSlug::String("deepinfra".into())])
+        .with_allow_fallbacks(false)
+        .with_require_parameters(true)
+        .with_data_collection(DataCollection::Deny)
+        .with_zdr(true)
+        .with_quantizations(vec![Quantization::Fp8, Quantization::Bf16])
+        .with_sort(ProviderSort::Config(
+            SortConfig::default().with_by(SortBy::Throughput).with_partition(SortPartition::None),
+        ))
+        .with_max_price(
+            MaxPrice::default().with_prompt(PriceLimit::Number(1.5)).with_completion(PriceLimit::String("2".into())),
+        )
+        .with_preferred_min_throughput(PercentileCutoffs::Percentiles(
+            Percentiles::default().with_p50(20.0).with_p90(10.0),
+        ))
+        .with_preferred_max_latency(PercentileCutoffs::Number(2.5));
     let plugins = vec![
         Plugin::WebSearchPlugin(WebSearchPlugin {
             enabled: Some(true),
@@ -123,7 +116,7 @@ fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
         Plugin::FileParserPlugin(FileParserPlugin {
             enabled: None,
             id: FileParserPluginId::FileParser,
-            pdf: Some(PdfParserOptions { engine: Some(PdfParserEngine::MistralOcr) }),
+            pdf: Some(PdfParserOptions::default().with_engine(PdfParserEngine::MistralOcr)),
         }),
         Plugin::ResponseHealingPlugin(ResponseHealingPlugin {
             enabled: Some(true),
@@ -161,19 +154,19 @@ fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
         ("response format json schema from a type", chat().user("u").response_format_for::<Answer>()),
         ("response format grammar", chat().user("u").response_format(ResponseFormat::TextGrammar(ResponseFormatTextGrammar { grammar: "root ::= \"yes\"".into(), type_: ResponseFormatTextGrammarType::Grammar }))),
         ("provider preferences, all fields", chat().user("u").provider(provider)),
-        ("provider sort shorthand", chat().user("u").provider(ProviderPreferences { sort: Some(ProviderSort::By(SortBy::Price)), ..Default::default() })),
+        ("provider sort shorthand", chat().user("u").provider(ProviderPreferences::default().with_sort(ProviderSort::By(SortBy::Price)))),
         ("models fallbacks and route", chat().user("u").models(["anthropic/claude-sonnet-4", "google/gemini-2.5-pro"]).route(Route::Fallback)),
         ("plugins", chat().user("u").plugins(plugins)),
-        ("reasoning config", chat().user("u").reasoning(ReasoningConfig { effort: Some(ReasoningEffort::High), summary: Some(ReasoningSummaryVerbosity::Concise), max_tokens: Some(2000), exclude: Some(false), enabled: Some(true) })),
+        ("reasoning config", chat().user("u").reasoning(ReasoningConfig::default().with_effort(ReasoningEffort::High).with_summary(ReasoningSummaryVerbosity::Concise).with_max_tokens(2000u64).with_exclude(false).with_enabled(true))),
         ("reasoning effort max", chat().user("u").reasoning_effort(ReasoningEffort::Max)),
         ("stop string", chat().user("u").stop("END")),
         ("stop list", chat().user("u").stop(Stop::Array(vec!["\n\n".into(), "END".into()]))),
         ("sampling", chat().user("u").temperature(0.7).top_p(0.9).frequency_penalty(0.1).presence_penalty(-0.2).seed(42).max_tokens(256).max_completion_tokens(300)),
         ("logprobs", chat().user("u").logprobs(true).top_logprobs(3)),
         ("logit bias", chat().user("u").with(|r| { r.logit_bias = Some([("50256".to_owned(), -100.0)].into_iter().collect()); })),
-        ("user id, session, metadata, trace", chat().user("u").user_id("u-1").session_id("s-1").metadata("team", "search").trace(TraceMetadata { trace_id: Some("t-1".into()), span_name: Some("chat".into()), ..Default::default() })),
+        ("user id, session, metadata, trace", chat().user("u").user_id("u-1").session_id("s-1").metadata("team", "search").trace(TraceMetadata::default().with_trace_id("t-1").with_span_name("chat"))),
         ("modalities", chat().user("draw a cat").modalities([Modality::Text, Modality::Image])),
-        ("debug echo", chat().user("u").with(|r| r.debug = Some(DebugOptions { echo_upstream_body: Some(true) }))),
+        ("debug echo", chat().user("u").with(|r| r.debug = Some(DebugOptions::default().with_echo_upstream_body(true)))),
     ]
 }
 

@@ -12,7 +12,6 @@ use std::{
 };
 
 use common::{Reply, TestServer, completion, raw_server};
-use futures_util::StreamExt;
 use openrouter_bindings::{Client, DEFAULT_TIMEOUT, Error, RetryPolicy, TransportKind};
 use tokio::io::AsyncWriteExt;
 

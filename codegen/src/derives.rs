@@ -219,8 +219,8 @@ pub fn lenient_responses(file: &mut syn::File, roots: &[&str]) -> Result<(), Err
         for field in item.fields.iter_mut() {
             let Some(ident) = &field.ident else { continue };
             let ty = tokens(&field.ty);
-            let qualified = format!("{}.{ident}", item.ident);
-            let essential = ESSENTIAL_FIELDS.iter().any(|e| *e == ident.to_string() || *e == qualified);
+            let (name, qualified) = (ident.to_string(), format!("{}.{ident}", item.ident));
+            let essential = ESSENTIAL_FIELDS.iter().any(|e| *e == name || *e == qualified);
             let with = match lenient_fn(&ty, essential, &defaults) {
                 Some(with) => with,
                 None => continue,
@@ -233,6 +233,90 @@ pub fn lenient_responses(file: &mut syn::File, roots: &[&str]) -> Result<(), Err
         return Err(Error(format!("no response fields found from {roots:?}: the lenient pass did nothing")));
     }
     Ok(())
+}
+
+/// Marks what a spec refresh can grow as `#[non_exhaustive]`, so that growing it is not a
+/// breaking change for users (the semver policy in the README):
+///
+/// - structs with `Default`: users build them from `Default` and set fields, so a new optional
+///   field breaks nobody;
+/// - structs only responses reach (`response_roots`, not `request_roots`): users read them;
+/// - enums of known values (unit variants only: two or more, or the `Known` half of an open
+///   enum): a refresh adds values. A one-value tag (`TextPartType::Text`) stays exhaustive.
+///
+/// Request structs with required fields stay open to struct literals: they have no other
+/// constructor, and a required field added upstream breaks requests anyway.
+///
+/// Structs with `Default` also get a chainable `with_<field>` setter per field, since struct
+/// literals no longer build them: `ProviderPreferences::default().with_allow_fallbacks(false)`.
+pub fn mark_non_exhaustive(file: &mut syn::File, response_roots: &[&str], request_roots: &[&str]) -> Result<(), Error> {
+    let mut setters = Vec::new();
+    for_each_item_list(&mut file.items, &mut |items| {
+        for item in items.iter() {
+            if let Item::Struct(s) = item
+                && has_derive(&s.attrs, "Default")
+            {
+                setters.push(setters_for(s)?);
+            }
+        }
+        items.append(&mut std::mem::take(&mut setters));
+        Ok(())
+    })?;
+    let mut items: Vec<&mut Item> = Vec::new();
+    collect_items(&mut file.items, &mut items);
+    let responses = response_types(&items, response_roots);
+    let requests = response_types(&items, request_roots);
+    let mut marked = 0;
+    for item in items {
+        let (attrs, grows) = match item {
+            Item::Struct(s) => {
+                let name = s.ident.to_string();
+                let grows = has_derive(&s.attrs, "Default") || (responses.contains(&name) && !requests.contains(&name));
+                (&mut s.attrs, grows)
+            }
+            Item::Enum(e) => {
+                let unit = e.variants.iter().all(|v| matches!(v.fields, Fields::Unit));
+                let values = unit && (e.variants.len() > 1 || e.ident.to_string().starts_with("Known"));
+                (&mut e.attrs, values)
+            }
+            _ => continue,
+        };
+        if grows && !attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
+            attrs.extend(Attribute::parse_outer.parse_str("#[non_exhaustive]").map_err(|e| Error(e.to_string()))?);
+            marked += 1;
+        }
+    }
+    if marked == 0 {
+        return Err(Error("no generated type was marked #[non_exhaustive]: the pass found nothing".into()));
+    }
+    Ok(())
+}
+
+/// `impl S { pub fn with_<field>(mut self, value: impl Into<T>) -> Self }` for every named field
+/// (an `Option<T>` field takes the `T`).
+fn setters_for(item: &syn::ItemStruct) -> Result<Item, Error> {
+    let name = &item.ident;
+    let mut methods = String::new();
+    for field in &item.fields {
+        let Some(ident) = &field.ident else { continue };
+        let ty = tokens(&field.ty);
+        let field_name = ident.to_string();
+        let plain = field_name.trim_start_matches("r#");
+        let (param, value) = match ty.strip_prefix("::std::option::Option<").and_then(|t| t.strip_suffix('>')) {
+            Some(inner) => (inner.to_owned(), "::std::option::Option::Some(value.into())"),
+            None => (ty.clone(), "value.into()"),
+        };
+        methods.push_str(&format!(
+            "/// Sets [`{plain}`](Self::{field_name}).\n\
+             #[must_use]\n\
+             pub fn with_{plain}(mut self, value: impl ::std::convert::Into<{param}>) -> Self {{\n\
+                 self.{field_name} = {value};\n\
+                 self\n\
+             }}\n"
+        ));
+    }
+    syn::parse_str(&format!("impl {name} {{ {methods} }}"))
+        .map_err(|e| Error(format!("the setters of {name} do not parse: {e}")))
 }
 
 /// The `crate::lenient` function a field of type `ty` decodes with, if any.
@@ -539,5 +623,31 @@ mod tests {
         );
         let collapsed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(collapsed.contains("pub struct RequestOnly { pub created: u64, }"), "not reachable: untouched\n{out}");
+    }
+
+    #[test]
+    fn what_a_refresh_can_grow_is_non_exhaustive_and_default_structs_get_setters() {
+        let mut file: syn::File = syn::parse_str(
+            "pub mod types {
+                #[derive(Clone, Default)]
+                pub struct Prefs { pub order: ::std::option::Option<::std::vec::Vec<u8>>, pub r#type: u8 }
+                pub struct Request { pub messages: ::std::vec::Vec<u8>, pub prefs: Prefs, pub tag: Tag }
+                pub struct Response { pub id: ::std::string::String, pub effort: Effort, pub tag: Tag }
+                pub enum Effort { Low, High }
+                pub enum Tag { Text }
+                pub enum KnownObject { Chunk }
+            }",
+        )
+        .unwrap();
+        mark_non_exhaustive(&mut file, &["Response"], &["Request"]).unwrap();
+        let out: String = prettyplease::unparse(&file).split_whitespace().collect::<Vec<_>>().join(" ");
+        for marked in ["struct Prefs", "struct Response", "enum Effort", "enum KnownObject"] {
+            assert!(out.contains(&format!("#[non_exhaustive] pub {marked}")), "{marked}: {out}");
+        }
+        for open in ["struct Request", "enum Tag"] {
+            assert!(!out.contains(&format!("#[non_exhaustive] pub {open}")), "{open}: {out}");
+        }
+        assert!(out.contains("pub fn with_order( mut self, value: impl ::std::convert::Into<::std::vec::Vec<u8>>, ) -> Self { self.order = ::std::option::Option::Some(value.into()); self }"), "{out}");
+        assert!(out.contains("pub fn with_type(mut self, value: impl ::std::convert::Into<u8>) -> Self { self.r#type = value.into(); self }"), "{out}");
     }
 }

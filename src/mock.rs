@@ -60,6 +60,7 @@ struct State {
 
 /// A request the mock received.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct MockRequest {
     /// Header names (lower-cased) and values, in order.
     pub headers: Vec<(String, String)>,

@@ -23,10 +23,12 @@ type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
 /// A streamed chat completion: `Stream<Item = Result<ChatStreamChunk, Error>>`.
 ///
-/// It ends after `data: [DONE]`. A chunk carrying an `error` ends it with [`Error::Api`] (with the
-/// text received so far); a connection that ends before the completion is finished ends it with
-/// [`Error::StreamTruncated`]; no bytes for the idle timeout ends it with
-/// [`Error::StreamIdleTimeout`]. After an error the stream yields nothing more. Dropping it closes
+/// It ends after `data: [DONE]` (and the body's end, read so that the connection is reused). A
+/// chunk carrying an `error`, or an error event without chunk fields, ends it with [`Error::Api`];
+/// a connection that ends before the completion is finished, or a total timeout that runs out,
+/// ends it with [`Error::StreamTruncated`]; no bytes for the idle timeout ends it with
+/// [`Error::StreamIdleTimeout`]. Each carries the text received so far. The per-attempt timeout
+/// never cuts a running stream. After an error the stream yields nothing more. Dropping it closes
 /// the connection, which stops generation (and billing) at providers that support cancellation.
 ///
 /// ```no_run

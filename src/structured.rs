@@ -47,6 +47,7 @@ const FORMATS: &[&str] = &["date-time", "time", "date", "duration", "email", "ho
 
 /// A JSON schema for `T`, rewritten for strict mode.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StrictSchema {
     /// A name for the schema (from the type's name), `[a-zA-Z0-9_-]`, at most 64 characters.
     pub name: String,

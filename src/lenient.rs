@@ -19,18 +19,19 @@ pub(crate) fn or_none<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializ
     // then decoded from its bytes: byte input is the decoder every generated type has anyway,
     // where decoding from the `Value` would build a second one for each type (compile time;
     // measured in bench/). Only the fields that are not essential pay for it.
-    let value = Value::deserialize(deserializer)?;
-    if value.is_null() {
-        return Ok(None);
-    }
-    let bytes = serde_json::to_vec(&value).expect("a JSON value serializes");
-    match serde_json::from_slice(&bytes) {
-        Ok(value) => Ok(Some(value)),
+    let Some(bytes) = to_bytes(Value::deserialize(deserializer)?) else { return Ok(None) };
+    Ok(match serde_json::from_slice(&bytes) {
+        Ok(value) => Some(value),
         Err(error) => {
-            dropped::<T>(&error);
-            Ok(None)
+            dropped(std::any::type_name::<T>(), &error);
+            None
         }
-    }
+    })
+}
+
+/// The value's JSON text, or `None` for `null`. Not generic: one copy serves every field type.
+fn to_bytes(value: Value) -> Option<Vec<u8>> {
+    (!value.is_null()).then(|| serde_json::to_vec(&value).expect("a JSON value serializes"))
 }
 
 /// A field with a default (a list, a map, a type with `Default`): what does not fit is the default.
@@ -54,7 +55,7 @@ pub(crate) fn scalar_or_none<'de, D: Deserializer<'de>, T: Scalar>(deserializer:
     let is_null = matches!(any, Any::Null);
     let value = T::from_any(any);
     if value.is_none() && !is_null {
-        tracing::debug!(field_type = std::any::type_name::<T>(), "dropped a response value of another type");
+        dropped(std::any::type_name::<T>(), &"a value of another type");
     }
     Ok(value)
 }
@@ -66,12 +67,9 @@ pub(crate) fn scalar_or_default<'de, D: Deserializer<'de>, T: Scalar + Default>(
     scalar_or_none(deserializer).map(Option::unwrap_or_default)
 }
 
-fn dropped<T>(error: &serde_json::Error) {
-    tracing::debug!(
-        field_type = std::any::type_name::<T>(),
-        %error,
-        "dropped a response field that does not fit the spec"
-    );
+/// Logs a dropped field. Not generic, so that the `tracing` call is built once.
+fn dropped(field_type: &str, error: &dyn fmt::Display) {
+    tracing::debug!(field_type, %error, "dropped a response field that does not fit the spec");
 }
 
 /// A JSON value read for a scalar field, without keeping arrays or objects.

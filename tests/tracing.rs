@@ -127,3 +127,20 @@ async fn a_stream_records_its_generation_id_and_usage_when_it_ends() {
     assert!(log.contains("record prompt_tokens=3") && log.contains("record completion_tokens=6"), "{log}");
     assert!(!log.contains("MY PRIVATE QUESTION"), "message contents leaked: {log}");
 }
+
+#[test]
+fn a_dropped_response_field_is_logged_at_debug_with_its_type() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let body = serde_json::json!({"id": "gen-1", "object": "chat.completion", "created": 1, "model": "m",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "ok"},
+            "logprobs": {"tokens": null, "token_logprobs": null, "top_logprobs": null, "text_offset": null}}]});
+    let response: openrouter_bindings::types::ChatResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(response.choices[0].logprobs, None);
+    let log = capture.lines.lock().unwrap().join("\n");
+    assert!(
+        log.contains("event DEBUG") && log.contains("dropped a response field that does not fit the spec"),
+        "{log}"
+    );
+    assert!(log.contains("Logprobs") && log.contains("missing field `content`"), "{log}");
+}

@@ -8,7 +8,7 @@ const SPEC: &str = "openapi/chat-completions.yaml";
 fn main() {
     println!("cargo:rerun-if-changed={SPEC}");
     let spec = fs::read_to_string(SPEC).unwrap_or_else(|e| panic!("cannot read {SPEC}: {e}"));
-    let output = match openrouter_codegen::build(&spec) {
+    let output = match openrouter_bindings_codegen::build(&spec) {
         Ok(output) => output,
         Err(e) => {
             eprintln!("error: cannot generate bindings from {SPEC}:\n{e}");

@@ -10,7 +10,8 @@
 //! `OPENROUTER_BASE_URL` points it elsewhere (a proxy, a local test server). With `--json` the whole
 //! response is printed as one `chat.completion` JSON object. With `--stream` the text is printed as
 //! it arrives (and with `--json`, the assembled response at the end). Any failure, a broken or
-//! truncated stream included, is one line on stderr and a non-zero exit.
+//! truncated stream or a provider error on the choice included, is one line on stderr and a
+//! non-zero exit (with `--json`, after the JSON is printed).
 
 use std::{io::Write, process::ExitCode};
 
@@ -83,7 +84,6 @@ async fn run(args: Args) -> Result<(), openrouter_bindings::Error> {
         }
         if !args.json {
             println!();
-            return Ok(());
         }
         all.finish()?
     } else {
@@ -91,8 +91,10 @@ async fn run(args: Args) -> Result<(), openrouter_bindings::Error> {
     };
     if args.json {
         println!("{}", serde_json::to_string(&response).expect("a response serializes"));
-    } else {
+    } else if !args.stream {
         println!("{}", response.text()?);
     }
+    // Whatever was printed, a provider error on the choice fails the run.
+    response.text()?;
     Ok(())
 }

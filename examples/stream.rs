@@ -30,5 +30,6 @@ async fn main() -> Result<(), openrouter_bindings::Error> {
         usage.map_or(0, |u| u.prompt_tokens),
         usage.map_or(0, |u| u.completion_tokens)
     );
+    response.text()?; // a provider error on the choice fails the run
     Ok(())
 }

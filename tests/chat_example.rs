@@ -164,3 +164,34 @@ async fn an_empty_key_is_an_error_never_a_switch_to_the_mock() {
     assert!(stderr.contains("the API key is empty") && !stderr.contains("mock"), "{stderr}");
     assert!(out.stdout.is_empty() && server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_provider_error_on_the_choice_fails_the_run_in_every_mode() {
+    // As captured traffic has it: the choice carries `error`, `finish_reason` is null.
+    let mut failed = completion("Partial ans");
+    failed["choices"][0]["finish_reason"] = json!(null);
+    failed["choices"][0]["error"] = json!({"code": 502, "message": "Provider disconnected\nmid-generation"});
+    let head = r#""id":"gen-1","object":"chat.completion.chunk","created":1,"model":"m""#;
+    let stream = format!(
+        "data: {{{head},\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"Partial ans\"}},\"finish_reason\":null}}]}}\n\n\
+         data: {{{head},\"choices\":[{{\"index\":0,\"delta\":{{}},\"finish_reason\":\"error\",\"error\":{{\"code\":502,\"message\":\"Provider disconnected\"}}}}]}}\n\n\
+         data: [DONE]\n\n"
+    );
+    for (args, reply) in [
+        (&["hi"][..], Reply::json(200, failed.clone())),
+        (&["--json", "hi"], Reply::json(200, failed.clone())),
+        (&["--stream", "hi"], Reply::sse(&stream)),
+        (&["--stream", "--json", "hi"], Reply::sse(&stream)),
+    ] {
+        let server = TestServer::start(vec![reply]).await;
+        let out = run_chat(&server, args).await;
+        assert_eq!(out.status.code(), Some(1), "{args:?} must fail");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains("Provider disconnected"), "{args:?}: {stderr}");
+        if args.contains(&"--json") {
+            let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(printed["choices"][0]["error"]["code"], 502, "{args:?}: the JSON is still printed");
+        }
+    }
+}

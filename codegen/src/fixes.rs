@@ -341,6 +341,15 @@ pub fn apply(spec: &mut Value) -> Result<(), Error> {
     Ok(())
 }
 
+/// Each fix, in order, with whether it applies to `document` (normalized first, as the build does;
+/// the fixes before it applied where they could). For the refresh summary: which fixes retire.
+pub fn applicable(document: &Value) -> Vec<(&'static str, Result<(), String>)> {
+    match crate::summary::normalized_copy(document) {
+        Ok(mut spec) => FIXES.iter().map(|fix| (fix.name, apply_one(&mut spec, fix))).collect(),
+        Err(e) => FIXES.iter().map(|fix| (fix.name, Err(format!("the spec does not normalize: {e}")))).collect(),
+    }
+}
+
 fn apply_one(spec: &mut Value, fix: &Fix) -> Result<(), String> {
     let target = spec.pointer_mut(fix.target).ok_or("upstream no longer has this spot")?;
     match &fix.change {

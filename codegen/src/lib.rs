@@ -11,6 +11,7 @@ pub mod generate;
 pub mod normalize;
 pub mod page;
 pub mod refresh;
+pub mod summary;
 mod util;
 
 use serde_json::Value;

@@ -1,4 +1,4 @@
-//! `cargo run -p openrouter-codegen --bin refresh -- <URL | page.md | spec.yaml | spec.json>`
+//! `cargo run -p openrouter-bindings-codegen --bin refresh -- <URL | page.md | spec.yaml | spec.json>`
 //!
 //! Rewrites `openapi/chat-completions.yaml` (the page's YAML block, byte for byte) and
 //! `openapi/SOURCE.md`, after checking that the new spec still generates.
@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::{Error, page, util::sha256_hex};
 
 /// The command that refreshes the spec, as written in `SOURCE.md` and the README.
-pub const COMMAND: &str = "cargo run -p openrouter-codegen --bin refresh -- <URL or file>";
+pub const COMMAND: &str = "cargo run -p openrouter-bindings-codegen --bin refresh -- <URL or file>";
 
 /// Vendors `page` (read from `source` on `fetched`, unless its front matter says when) into
 /// `openapi_dir`; returns the new spec's sha256.

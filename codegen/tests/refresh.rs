@@ -44,7 +44,7 @@ fn refresh_of_a_modified_page_shows_exactly_the_changes() {
     );
 
     let dir = temp_dir("modified");
-    let sha = openrouter_codegen::refresh::refresh(&page(&modified), "page.md", "2026-11-24", &dir).unwrap();
+    let sha = openrouter_bindings_codegen::refresh::refresh(&page(&modified), "page.md", "2026-11-24", &dir).unwrap();
     let vendored = std::fs::read_to_string(dir.join("chat-completions.yaml")).unwrap();
     assert_eq!(vendored, modified, "the YAML block is vendored byte for byte");
     let source = std::fs::read_to_string(dir.join("SOURCE.md")).unwrap();
@@ -53,8 +53,8 @@ fn refresh_of_a_modified_page_shows_exactly_the_changes() {
         "{source}"
     );
 
-    let before = openrouter_codegen::build(VENDORED).unwrap();
-    let after = openrouter_codegen::build(&vendored).unwrap();
+    let before = openrouter_bindings_codegen::build(VENDORED).unwrap();
+    let after = openrouter_bindings_codegen::build(&vendored).unwrap();
     let diff = similar::TextDiff::from_lines(&before.code, &after.code);
     let mut added = Vec::new();
     let mut removed = Vec::new();
@@ -107,7 +107,7 @@ fn refresh_of_a_modified_page_shows_exactly_the_changes() {
 fn refresh_refuses_a_page_that_does_not_generate() {
     let broken = replace_once(VENDORED, "    Schema0:\n", "    SchemaRenamedUpstream:\n");
     let dir = temp_dir("broken");
-    let err = openrouter_codegen::refresh::refresh(&page(&broken), "page.md", "2026-11-24", &dir).unwrap_err();
+    let err = openrouter_bindings_codegen::refresh::refresh(&page(&broken), "page.md", "2026-11-24", &dir).unwrap_err();
     assert!(err.0.contains("`Schema0`") && err.0.contains("nothing was written"), "{err}");
     assert!(!dir.join("chat-completions.yaml").exists());
 }

@@ -3,6 +3,6 @@
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = openrouter_codegen::normalized(text);
+        let _ = openrouter_bindings_codegen::normalized(text);
     }
 });

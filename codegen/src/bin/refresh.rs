@@ -1,10 +1,10 @@
-//! Refreshes the vendored spec: `cargo run -p openrouter-codegen --bin refresh -- <URL or file>`.
+//! Refreshes the vendored spec: `cargo run -p openrouter-bindings-codegen --bin refresh -- <URL or file>`.
 
 use std::{path::Path, process::Command};
 
 fn main() {
     let Some(source) = std::env::args().nth(1) else {
-        eprintln!("usage: {}", openrouter_codegen::refresh::COMMAND);
+        eprintln!("usage: {}", openrouter_bindings_codegen::refresh::COMMAND);
         std::process::exit(2);
     };
     let page = if source.starts_with("http://") || source.starts_with("https://") {
@@ -20,7 +20,7 @@ fn main() {
     let today = Command::new("date").args(["-u", "+%Y-%m-%d"]).output().expect("date runs");
     let today = String::from_utf8_lossy(&today.stdout).trim().to_owned();
     let openapi = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi");
-    match openrouter_codegen::refresh::refresh(&page, &source, &today, &openapi) {
+    match openrouter_bindings_codegen::refresh::refresh(&page, &source, &today, &openapi) {
         Ok(sha) => {
             println!("vendored {source} (sha256 {sha}); now run `cargo insta test --review` to review the API diff")
         }

@@ -326,7 +326,9 @@ impl ChatRequestBuilder {
             let (client, body, options) = prepared?;
             let response = client.post_stream(CHAT_PATH, body, &options, started).await?;
             tracing::Span::current().record("status", response.status().as_u16());
-            let total = options.total_timeout.map(|t| (t, tokio::time::Instant::from_std(started) + t));
+            // A total timeout too far away to be an instant (`Duration::MAX`) is no limit.
+            let total =
+                options.total_timeout.and_then(|t| Some((t, tokio::time::Instant::from_std(started).checked_add(t)?)));
             Ok(ChatStream::from_response(response, options.idle_timeout, total))
         }
         .instrument(span)

@@ -140,7 +140,7 @@ impl Client {
                 let response = self.send_once(path, body.clone(), "application/json").await?;
                 let status = response.status().as_u16();
                 let bytes = read_body(response, &self.inner.host).await?;
-                decode_answer(status, &bytes)
+                decode_answer(status, &bytes).map_err(|e| self.with_host(e))
             };
             self.bounded(attempt, limit, what)
         })
@@ -273,9 +273,16 @@ impl Client {
     }
 
     /// Stamps the host on an API error.
-    fn api_error(&self, mut error: ApiError) -> Error {
-        error.host = Some(self.inner.host.clone());
-        Error::Api(Box::new(error))
+    fn api_error(&self, error: ApiError) -> Error {
+        self.with_host(Error::Api(Box::new(error)))
+    }
+
+    /// `error`, with the host stamped on it if it is an API error.
+    fn with_host(&self, mut error: Error) -> Error {
+        if let Error::Api(api) = &mut error {
+            api.host = Some(self.inner.host.clone());
+        }
+        error
     }
 }
 

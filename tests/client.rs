@@ -178,6 +178,7 @@ async fn an_error_envelope_on_a_200_is_an_error() {
     let error = client(&server).chat("m").user("hi").send().await.unwrap_err();
     let api = error.as_api().unwrap();
     assert_eq!((api.status, api.code(), api.message()), (200, 502, "Provider returned error"));
+    assert!(api.host.as_deref().is_some_and(|h| server.url.contains(h)), "{:?}", api.host);
 }
 
 #[tokio::test]

@@ -94,7 +94,9 @@ async fn a_healthy_stream_outlives_the_per_attempt_timeout() {
     })
     .await;
     let client = client_for(&url, RetryPolicy::none());
-    let stream = client.chat("m").user("hi").timeout(Duration::from_millis(300)).stream().await.unwrap();
+    let request = client.chat("m").user("hi").timeout(Duration::from_millis(300));
+    // A total timeout of `Duration::MAX` is no limit (and no overflow).
+    let stream = request.total_timeout(Duration::MAX).stream().await.unwrap();
     let response = stream.collect_response().await.unwrap();
     assert_eq!(response.text().unwrap(), "01234567", "an 800 ms stream under a 300 ms timeout");
 }

@@ -19,7 +19,6 @@ use crate::{
     chat::ChatRequestBuilder,
     error::{ApiError, Error},
     retry::{self, Decision, RetryPolicy},
-    types::ErrorResponse,
 };
 
 /// OpenRouter's API root.
@@ -174,9 +173,9 @@ impl Client {
                 let status = response.status().as_u16();
                 let content_type = header_str(response.headers(), "content-type").unwrap_or("none").to_owned();
                 let bytes = read_body(response, &self.inner.host).await?;
-                match serde_json::from_slice::<ErrorResponse>(&bytes) {
-                    Ok(envelope) => Err(self.api_error(ApiError::from_error_body(status, envelope.error))),
-                    Err(_) => Err(Error::Decode {
+                match ApiError::from_envelope(status, &bytes) {
+                    Some(error) => Err(self.api_error(error)),
+                    None => Err(Error::Decode {
                         status,
                         message: format!("expected an event stream (text/event-stream), got `{content_type}`"),
                         body: crate::error::snippet(&bytes),
@@ -299,10 +298,7 @@ fn limit(limits: &[(Option<Duration>, &'static str)]) -> (Duration, &'static str
 pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<(u16, T), Error> {
     match Error::from_json(status, bytes) {
         Ok(answer) => Ok((status, answer)),
-        Err(error) => match serde_json::from_slice::<ErrorResponse>(bytes) {
-            Ok(envelope) => Err(Error::Api(Box::new(ApiError::from_error_body(status, envelope.error)))),
-            Err(_) => Err(error),
-        },
+        Err(error) => Err(ApiError::from_envelope(status, bytes).map_or(error, |e| Error::Api(Box::new(e)))),
     }
 }
 

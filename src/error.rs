@@ -117,8 +117,8 @@ impl ApiError {
     /// An envelope without `code` takes the HTTP status; a body that is not an envelope (an edge
     /// HTML page, an empty or truncated body) keeps the status and its raw text.
     pub(crate) fn from_body(status: u16, bytes: &[u8]) -> ApiError {
-        if let Ok(envelope) = serde_json::from_slice::<ErrorResponse>(bytes) {
-            return ApiError::from_error_body(status, envelope.error);
+        if let Some(error) = ApiError::from_envelope(status, bytes) {
+            return error;
         }
         let raw = snippet(bytes);
         let reason = reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason());
@@ -141,6 +141,13 @@ impl ApiError {
             availability: None,
         };
         ApiError { raw_body: Some(raw), ..ApiError::from_error_body(status, body) }
+    }
+
+    /// The error, if `bytes` is an error envelope (`{"error": {...}}`); the one place that reads
+    /// envelopes, for error statuses, 2xx bodies and stream events alike.
+    pub(crate) fn from_envelope(status: u16, bytes: &[u8]) -> Option<ApiError> {
+        let envelope = serde_json::from_slice::<ErrorResponse>(bytes).ok()?;
+        Some(ApiError::from_error_body(status, envelope.error))
     }
 
     /// Wraps an envelope's `error` object received with `status`.

@@ -16,7 +16,7 @@ use crate::{
     Error,
     error::ApiError,
     sse::{SseDecoder, SseError},
-    types::{ChatResponse, ChatStreamChunk, ErrorBody, ErrorResponse, ReasoningDetail},
+    types::{ChatResponse, ChatStreamChunk, ReasoningDetail},
 };
 
 type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
@@ -142,9 +142,9 @@ impl ChatStream {
             Err(e) => {
                 // An error event without the chunk's fields, as proxies such as LiteLLM send it:
                 // `{"error": {"message": "...", "code": "500"}}`.
-                let error = match serde_json::from_slice::<ErrorResponse>(data) {
-                    Ok(envelope) => self.api_error(envelope.error, None),
-                    Err(_) => e,
+                let error = match ApiError::from_envelope(200, data) {
+                    Some(error) => self.mid_stream(error, None),
+                    None => e,
                 };
                 self.finish_with(Some(error));
                 return None;
@@ -152,15 +152,14 @@ impl ChatStream {
         };
         self.seen.push(&chunk);
         if let Some(body) = chunk.error.clone() {
-            let error = self.api_error(body, Some(chunk.id.clone()));
+            let error = self.mid_stream(ApiError::from_error_body(200, body), Some(chunk.id.clone()));
             self.finish_with(Some(error));
         }
         Some(Ok(chunk))
     }
 
     /// A mid-stream error, with the text received before it.
-    fn api_error(&self, body: ErrorBody, generation_id: Option<String>) -> Error {
-        let mut error = ApiError::from_error_body(200, body);
+    fn mid_stream(&self, mut error: ApiError, generation_id: Option<String>) -> Error {
         error.generation_id = generation_id.or_else(|| self.seen.id());
         error.partial_text = Some(self.seen.text(0));
         Error::Api(Box::new(error))
@@ -354,12 +353,7 @@ impl ChatStreamAccumulator {
             self.usage = serde_json::to_value(usage).ok();
         }
         for delta in &chunk.choices {
-            let choice = by_index(
-                &mut self.choices,
-                delta.index,
-                |c| c.index,
-                |index| ChoiceParts { index, ..Default::default() },
-            );
+            let choice = choice_at(&mut self.choices, delta.index);
             let d = &delta.delta;
             if let Some(text) = &d.content {
                 choice.content.push_str(text);
@@ -378,14 +372,10 @@ impl ChatStreamAccumulator {
                 // The latest call at this index continues, unless a different id starts another:
                 // some providers send parallel calls all at index 0.
                 let latest = choice.tool_calls.iter().rposition(|c| c.index == call.index);
+                let another_id =
+                    |at: usize| matches!((&choice.tool_calls[at].id, &call.id), (Some(a), Some(b)) if a != b);
                 let parts = match latest {
-                    Some(at)
-                        if call.id.is_none()
-                            || choice.tool_calls[at].id.is_none()
-                            || choice.tool_calls[at].id == call.id =>
-                    {
-                        &mut choice.tool_calls[at]
-                    }
+                    Some(at) if !another_id(at) => &mut choice.tool_calls[at],
                     _ => {
                         choice.tool_calls.push(ToolCallParts { index: call.index, ..Default::default() });
                         choice.tool_calls.last_mut().expect("just pushed")
@@ -504,13 +494,13 @@ impl ChoiceParts {
     }
 }
 
-/// The entry with `index` (choices and tool calls arrive keyed by index, in any order), made if new.
-fn by_index<T>(items: &mut Vec<T>, index: u32, key: fn(&T) -> u32, new: fn(u32) -> T) -> &mut T {
-    match items.iter().position(|item| key(item) == index) {
-        Some(at) => &mut items[at],
+/// The choice with `index` (choices arrive keyed by index, in any order), made if new.
+fn choice_at(choices: &mut Vec<ChoiceParts>, index: u32) -> &mut ChoiceParts {
+    match choices.iter().position(|c| c.index == index) {
+        Some(at) => &mut choices[at],
         None => {
-            items.push(new(index));
-            items.last_mut().expect("just pushed")
+            choices.push(ChoiceParts { index, ..Default::default() });
+            choices.last_mut().expect("just pushed")
         }
     }
 }

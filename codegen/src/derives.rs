@@ -209,7 +209,7 @@ pub fn lenient_responses(file: &mut syn::File, roots: &[&str]) -> Result<(), Err
             _ => None,
         })
         .collect();
-    let reachable = response_types(&items, roots);
+    let reachable = reachable_types(&items, roots);
     let mut changed = 0;
     for item in items {
         let Item::Struct(item) = item else { continue };
@@ -264,8 +264,8 @@ pub fn mark_non_exhaustive(file: &mut syn::File, response_roots: &[&str], reques
     })?;
     let mut items: Vec<&mut Item> = Vec::new();
     collect_items(&mut file.items, &mut items);
-    let responses = response_types(&items, response_roots);
-    let requests = response_types(&items, request_roots);
+    let responses = reachable_types(&items, response_roots);
+    let requests = reachable_types(&items, request_roots);
     let mut marked = 0;
     for item in items {
         let (attrs, grows) = match item {
@@ -384,7 +384,7 @@ fn split_top_level(text: &str) -> Vec<String> {
 }
 
 /// The names of the generated types reachable from `roots` through field and variant types.
-pub fn response_types(items: &[&mut Item], roots: &[&str]) -> std::collections::BTreeSet<String> {
+pub fn reachable_types(items: &[&mut Item], roots: &[&str]) -> std::collections::BTreeSet<String> {
     let by_name: std::collections::BTreeMap<String, &Item> =
         items.iter().filter_map(|item| Some((item_name(item)?, &**item))).collect();
     let mut seen = std::collections::BTreeSet::new();
@@ -519,7 +519,7 @@ mod tests {
         let mut file: syn::File = syn::parse_str(&code).unwrap();
         let mut items = Vec::new();
         collect_items(&mut file.items, &mut items);
-        let reachable = response_types(&items, crate::normalize::RESPONSE_ROOTS);
+        let reachable = reachable_types(&items, crate::normalize::RESPONSE_ROOTS);
         let enums: Vec<&ItemEnum> =
             items.iter().filter_map(|i| if let Item::Enum(e) = &**i { Some(e) } else { None }).collect();
         let structs: Vec<&syn::ItemStruct> =

@@ -770,9 +770,7 @@ fn union_branches(spec: &mut Value) -> BTreeSet<String> {
     walk_objects(spec, &mut |o| {
         for key in ["oneOf", "anyOf"] {
             for branch in o.get(key).and_then(Value::as_array).into_iter().flatten() {
-                if let Some(Value::Object(branch)) = Some(branch)
-                    && let Some(name) = ref_name(branch)
-                {
+                if let Some(name) = branch.as_object().and_then(ref_name) {
                     names.insert(name.to_owned());
                 }
             }

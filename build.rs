@@ -3,12 +3,22 @@
 
 use std::{env, fs, path::Path};
 
-const SPEC: &str = "openapi/chat-completions.yaml";
+const SPEC: &str = "openapi/openrouter.yaml";
 
 fn main() {
     println!("cargo:rerun-if-changed={SPEC}");
     let spec = fs::read_to_string(SPEC).unwrap_or_else(|e| panic!("cannot read {SPEC}: {e}"));
-    let output = match openrouter_bindings_codegen::build(&spec) {
+    // The API areas to generate are the crate's enabled features that name one (`chat`, `models`, ...).
+    let enabled: Vec<String> = env::vars()
+        .filter_map(|(key, _)| Some(key.strip_prefix("CARGO_FEATURE_")?.to_lowercase().replace('_', "-")))
+        .collect();
+    let areas: Vec<&str> = openrouter_bindings_codegen::areas::AREAS
+        .iter()
+        .map(|(area, _)| *area)
+        .chain(["full"])
+        .filter(|area| enabled.iter().any(|e| e == area))
+        .collect();
+    let output = match openrouter_bindings_codegen::build(&spec, &areas) {
         Ok(output) => output,
         Err(e) => {
             eprintln!("error: cannot generate bindings from {SPEC}:\n{e}");

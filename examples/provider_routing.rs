@@ -6,8 +6,8 @@
 use openrouter_bindings::{
     mock,
     types::{
-        DataCollection, MaxPrice, PriceLimit, ProviderName, ProviderNameOrSlug, ProviderPreferences, ProviderSort,
-        Route, SortBy,
+        ProviderName, ProviderPreferences, ProviderPreferencesDataCollection, ProviderPreferencesMaxPrice,
+        ProviderPreferencesOrderItem, ProviderPreferencesSort, ProviderSort,
     },
 };
 
@@ -19,19 +19,19 @@ async fn main() -> Result<(), openrouter_bindings::Error> {
     // build them from the default with their `with_*` setters.
     let provider = ProviderPreferences::default()
         .with_order(vec![
-            ProviderNameOrSlug::ProviderName(ProviderName::Anthropic),
-            ProviderNameOrSlug::String("google-vertex".into()),
+            ProviderPreferencesOrderItem::ProviderName(ProviderName::Anthropic),
+            ProviderPreferencesOrderItem::String("google-vertex".into()),
         ])
         .with_allow_fallbacks(true)
-        .with_data_collection(DataCollection::Deny)
-        .with_sort(ProviderSort::By(SortBy::Throughput))
+        .with_data_collection(ProviderPreferencesDataCollection::Deny)
+        .with_sort(ProviderPreferencesSort::Value(ProviderSort::Throughput))
+        // USD per million tokens, as decimal strings.
         .with_max_price(
-            MaxPrice::default().with_prompt(PriceLimit::Number(3.0)).with_completion(PriceLimit::Number(15.0)),
+            ProviderPreferencesMaxPrice::default().with_prompt("3".to_owned()).with_completion("15".to_owned()),
         );
     let response = client
         .chat("anthropic/claude-sonnet-4")
         .models(["openai/gpt-4o", "google/gemini-2.5-pro"])
-        .route(Route::Fallback)
         .provider(provider)
         .user("Say hello in French.")
         .send()

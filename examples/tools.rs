@@ -3,7 +3,7 @@
 //!
 //! `cargo run --example tools` (offline on the mock without `OPENROUTER_API_KEY`).
 
-use openrouter_bindings::{mock, types::Tool};
+use openrouter_bindings::{mock, types::ChatTool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -46,7 +46,7 @@ async fn main() -> Result<(), openrouter_bindings::Error> {
     let mut request = client
         .chat("openai/gpt-4o-mini")
         .user("What's the weather in Zürich?")
-        .tools([Tool::function::<WeatherArgs>("weather", "The current weather in a city")]);
+        .tools([ChatTool::function::<WeatherArgs>("weather", "The current weather in a city")]);
     for _round in 0..5 {
         let response = request.clone().send().await?;
         if response.tool_calls().is_empty() {

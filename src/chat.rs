@@ -16,10 +16,12 @@ use crate::{
     retry::RetryPolicy,
     stream::ChatStream,
     types::{
-        AssistantMessage, ChatRequest, ChatResponse, Content, DebugOptions, DeveloperMessage, DeveloperMessageRole,
-        ImageConfigValue, Message, Modality, Plugin, ProviderPreferences, ReasoningConfig, ReasoningEffort,
-        ResponseFormat, Route, Stop, SystemMessage, SystemMessageRole, TextContent, Tool, ToolChoice, ToolMessage,
-        ToolMessageRole, TraceMetadata, UserMessage, UserMessageRole,
+        ChatAssistantMessage, ChatAssistantMessageContent, ChatDebugOptions, ChatDeveloperMessage,
+        ChatDeveloperMessageRole, ChatMessage, ChatRequest, ChatRequestModalitiesItem, ChatRequestPluginsItem,
+        ChatRequestReasoning, ChatRequestReasoningEffort, ChatRequestResponseFormat, ChatRequestStop, ChatResponse,
+        ChatSystemMessage, ChatSystemMessageRole, ChatTool, ChatToolChoice, ChatToolMessage, ChatToolMessageContent,
+        ChatToolMessageRole, ChatUserMessage, ChatUserMessageContent, ChatUserMessageRole, DeprecatedRoute,
+        ImageConfig, ImageConfigValue, ProviderPreferences, TraceConfig,
     },
 };
 
@@ -92,8 +94,15 @@ macro_rules! list_setters {
 
 /// An empty assistant message, built from JSON so that new optional fields in a refreshed spec
 /// need no change here; built once (from bytes: the decoder for that input exists anyway).
-static EMPTY_ASSISTANT: LazyLock<AssistantMessage> =
+static EMPTY_ASSISTANT: LazyLock<ChatAssistantMessage> =
     LazyLock::new(|| serde_json::from_slice(br#"{"role": "assistant"}"#).expect("`role` is the only required field"));
+
+impl Client {
+    /// Starts a chat completion request for `model` (an OpenRouter model id).
+    pub fn chat(&self, model: impl Into<String>) -> ChatRequestBuilder {
+        ChatRequestBuilder::new(self.clone(), model.into())
+    }
+}
 
 impl ChatRequestBuilder {
     pub(crate) fn new(client: Client, model: String) -> Self {
@@ -110,44 +119,42 @@ impl ChatRequestBuilder {
         }
     }
 
-    /// Appends any message (the generated message types convert into [`Message`]).
-    pub fn message(mut self, message: impl Into<Message>) -> Self {
+    /// Appends any message (the generated message types convert into [`ChatMessage`]).
+    pub fn message(mut self, message: impl Into<ChatMessage>) -> Self {
         self.request.messages.push(message.into());
         self
     }
 
     /// Appends messages, e.g. a conversation so far.
-    pub fn messages<I: IntoIterator<Item = M>, M: Into<Message>>(mut self, messages: I) -> Self {
+    pub fn messages<I: IntoIterator<Item = M>, M: Into<ChatMessage>>(mut self, messages: I) -> Self {
         self.request.messages.extend(messages.into_iter().map(Into::into));
         self
     }
 
     /// Appends a system message.
     pub fn system(self, text: impl Into<String>) -> Self {
-        self.message(SystemMessage {
-            content: TextContent::String(text.into()),
-            name: None,
-            role: SystemMessageRole::System,
-        })
+        self.message(ChatSystemMessage { content: text.into().into(), name: None, role: ChatSystemMessageRole::System })
     }
 
     /// Appends a developer message.
     pub fn developer(self, text: impl Into<String>) -> Self {
-        self.message(DeveloperMessage {
-            content: TextContent::String(text.into()),
+        self.message(ChatDeveloperMessage {
+            content: text.into().into(),
             name: None,
-            role: DeveloperMessageRole::Developer,
+            role: ChatDeveloperMessageRole::Developer,
         })
     }
 
-    /// Appends a user message: text, or parts built with [`ContentPart`](crate::types::ContentPart) (images, audio, video).
-    pub fn user(self, content: impl Into<Content>) -> Self {
-        self.message(UserMessage { content: content.into(), name: None, role: UserMessageRole::User })
+    /// Appends a user message: text, or parts built with [`ChatContentPart`](crate::types::ChatContentPart)
+    /// (images, audio, video, files).
+    pub fn user(self, content: impl Into<ChatUserMessageContent>) -> Self {
+        self.message(ChatUserMessage { content: content.into(), name: None, role: ChatUserMessageRole::User })
     }
 
     /// Appends an assistant message with text (a prior turn, or a prefill the model continues).
     pub fn assistant(self, text: impl Into<String>) -> Self {
-        self.message(AssistantMessage { content: Some(Content::String(text.into())), ..EMPTY_ASSISTANT.clone() })
+        let content = Some(ChatAssistantMessageContent::String(text.into()));
+        self.message(ChatAssistantMessage { content, ..EMPTY_ASSISTANT.clone() })
     }
 
     /// Appends a tool's result, serialized as JSON (a string is sent as is).
@@ -181,10 +188,10 @@ impl ChatRequestBuilder {
     }
 
     /// Appends the result of the tool call `tool_call_id`.
-    pub fn tool_result(self, tool_call_id: impl Into<String>, content: impl Into<Content>) -> Self {
-        self.message(ToolMessage {
+    pub fn tool_result(self, tool_call_id: impl Into<String>, content: impl Into<ChatToolMessageContent>) -> Self {
+        self.message(ChatToolMessage {
             content: content.into(),
-            role: ToolMessageRole::Tool,
+            role: ChatToolMessageRole::Tool,
             tool_call_id: tool_call_id.into(),
         })
     }
@@ -211,39 +218,39 @@ impl ChatRequestBuilder {
     }
 
     setters! {
-        /// Stop sequences: a string or up to 4 strings (`Stop::Array`).
-        stop: Stop,
-        /// Tool choice: `ToolChoice::auto()`, `::required()`, `::function(name)`, ...
-        tool_choice: ToolChoice,
-        /// The response format: text, JSON object, JSON schema, grammar.
-        response_format: ResponseFormat,
+        /// Stop sequences: a string or up to 4 strings (`ChatRequestStop::Array`).
+        stop: ChatRequestStop,
+        /// Tool choice: `ChatToolChoice::auto()`, `::required()`, `::function(name)`, ...
+        tool_choice: ChatToolChoice,
+        /// The response format: text, JSON object, JSON schema, grammar, Python.
+        response_format: ChatRequestResponseFormat,
         /// Reasoning settings (effort, token budget, exclude).
-        reasoning: ReasoningConfig,
+        reasoning: ChatRequestReasoning,
         /// Provider routing preferences.
         provider: ProviderPreferences,
-        /// How `models` fallbacks are routed.
-        route: Route,
-        /// Groups related requests for observability (at most 128 characters).
+        /// How `models` fallbacks are routed (deprecated upstream: use `provider.sort.partition`).
+        route: DeprecatedRoute,
+        /// Groups related requests for observability (at most 256 characters).
         session_id: String,
         /// Observability metadata forwarded to your trace destinations.
-        trace: TraceMetadata,
+        trace: TraceConfig,
         /// Debug options (`echo_upstream_body`, streaming only).
-        debug: DebugOptions,
+        debug: ChatDebugOptions,
     }
 
     list_setters! {
         /// Fallback models, tried in order when the first is unavailable.
         models: String,
-        /// Tools the model may call.
-        tools: Tool,
+        /// Tools the model may call: functions, and OpenRouter's server tools.
+        tools: ChatTool,
         /// Plugins to run (web search, file parser, response healing, ...).
-        plugins: Plugin,
+        plugins: ChatRequestPluginsItem,
         /// Output modalities, e.g. text and image.
-        modalities: Modality,
+        modalities: ChatRequestModalitiesItem,
     }
 
-    /// Shorthand for `reasoning(ReasoningConfig { effort, .. })`.
-    pub fn reasoning_effort(mut self, effort: ReasoningEffort) -> Self {
+    /// Shorthand for `reasoning(ChatRequestReasoning { effort, .. })`.
+    pub fn reasoning_effort(mut self, effort: ChatRequestReasoningEffort) -> Self {
         self.request.reasoning.get_or_insert_with(Default::default).effort = Some(effort);
         self
     }
@@ -268,7 +275,11 @@ impl ChatRequestBuilder {
 
     /// One image-generation option, e.g. `("aspect_ratio", "16:9".into())`.
     pub fn image_config(mut self, key: impl Into<String>, value: impl Into<ImageConfigValue>) -> Self {
-        self.request.image_config.insert(key.into(), value.into());
+        self.request
+            .image_config
+            .get_or_insert_with(|| ImageConfig(Default::default()))
+            .0
+            .insert(key.into(), value.into());
         self
     }
 
@@ -412,13 +423,13 @@ fn validate(request: &ChatRequest) -> Result<(), Error> {
         return Err(Error::InvalidRequest("no messages: add one with .user(...) or .message(...)".into()));
     }
     for message in &request.messages {
-        if let Message::ToolMessage(tool) = message
+        if let ChatMessage::ToolMessage(tool) = message
             && tool.tool_call_id.is_empty()
         {
             return Err(Error::InvalidRequest("a tool result needs the id of the tool call it answers".into()));
         }
     }
-    if let Some(Stop::Array(stops)) = &request.stop
+    if let Some(ChatRequestStop::Array(stops)) = &request.stop
         && stops.len() > 4
     {
         return Err(Error::InvalidRequest(format!("{} stop sequences; the API takes at most 4", stops.len())));

@@ -16,8 +16,8 @@ use reqwest::{
 use tracing::Instrument;
 
 use crate::{
-    chat::ChatRequestBuilder,
     error::{ApiError, Error},
+    request::Request,
     retry::{self, Decision, RetryPolicy},
 };
 
@@ -100,11 +100,6 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// Starts a chat completion request for `model` (an OpenRouter model id).
-    pub fn chat(&self, model: impl Into<String>) -> ChatRequestBuilder {
-        ChatRequestBuilder::new(self.clone(), model.into())
-    }
-
     /// The client's defaults for one call, with the call's own settings where it has them.
     pub(crate) fn call_options(
         &self,
@@ -121,22 +116,21 @@ impl Client {
         }
     }
 
-    /// Sends `body` to `path` (relative to the base URL) and reads the whole answer as a `T`,
-    /// retrying under `options.retry`. Each attempt, body included, is bounded by the timeout.
+    /// Sends `request` and reads the whole answer as a `T`, retrying under `options.retry`.
+    /// Each attempt, body included, is bounded by the timeout.
     ///
     /// An error status, or a 2xx whose body is an error envelope, is an [`Error::Api`] (and
     /// retried by its code like an error status).
-    pub(crate) async fn post_json<T: serde::de::DeserializeOwned>(
+    pub(crate) async fn execute_json<T: serde::de::DeserializeOwned>(
         &self,
-        path: &str,
-        body: Bytes,
+        request: &Request,
         options: &CallOptions,
         started: Instant,
     ) -> Result<(u16, T), Error> {
         self.with_retries(options, started, |left| {
             let (limit, what) = limit(&[(Some(options.timeout), "the request timeout"), left]);
             let attempt = async {
-                let response = self.send_once(path, body.clone(), "application/json").await?;
+                let response = self.send_once(request, "application/json").await?;
                 let status = response.status().as_u16();
                 let bytes = read_body(response, &self.inner.host).await?;
                 decode_answer(status, &bytes).map_err(|e| self.with_host(e))
@@ -144,6 +138,43 @@ impl Client {
             self.bounded(attempt, limit, what)
         })
         .await
+    }
+
+    /// Sends `request` and returns the answer's body as it is (audio, video, file content),
+    /// retrying and bounded as [`Client::execute_json`]. A JSON error envelope is an error.
+    #[allow(dead_code)] // used by the areas with binary answers
+    pub(crate) async fn execute_bytes(
+        &self,
+        request: &Request,
+        options: &CallOptions,
+        started: Instant,
+    ) -> Result<Bytes, Error> {
+        self.with_retries(options, started, |left| {
+            let (limit, what) = limit(&[(Some(options.timeout), "the request timeout"), left]);
+            let attempt = async {
+                let response = self.send_once(request, "*/*").await?;
+                let status = response.status().as_u16();
+                let json = header_str(response.headers(), "content-type").is_some_and(|t| t.contains("json"));
+                let bytes = read_body(response, &self.inner.host).await?;
+                match ApiError::from_envelope(status, &bytes).filter(|_| json) {
+                    Some(error) => Err(self.api_error(error)),
+                    None => Ok(bytes),
+                }
+            };
+            self.bounded(attempt, limit, what)
+        })
+        .await
+    }
+
+    /// Chat's JSON `POST` to `path`: [`Client::execute_json`].
+    pub(crate) async fn post_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Bytes,
+        options: &CallOptions,
+        started: Instant,
+    ) -> Result<(u16, T), Error> {
+        self.execute_json(&Request::post_json(path, body), options, started).await
     }
 
     /// Sends `body` to `path` asking for an event stream, retrying under `options.retry`, and
@@ -158,6 +189,7 @@ impl Client {
         options: &CallOptions,
         started: Instant,
     ) -> Result<reqwest::Response, Error> {
+        let request = Request::post_json(path, body);
         self.with_retries(options, started, |left| {
             let (limit, what) = limit(&[
                 (Some(options.timeout), "the request timeout"),
@@ -165,7 +197,7 @@ impl Client {
                 left,
             ]);
             let attempt = async {
-                let response = self.send_once(path, body.clone(), "text/event-stream").await?;
+                let response = self.send_once(&request, "text/event-stream").await?;
                 if is_event_stream(response.headers()) {
                     return Ok(response);
                 }
@@ -233,20 +265,26 @@ impl Client {
 
     /// One HTTP exchange: a 2xx response with its body unread, or the error status read into an
     /// [`Error::Api`].
-    async fn send_once(&self, path: &str, body: Bytes, accept: &'static str) -> Result<reqwest::Response, Error> {
-        let url =
+    async fn send_once(&self, request: &Request, accept: &'static str) -> Result<reqwest::Response, Error> {
+        let path = &request.path;
+        let mut url =
             self.inner.base_url.join(path).map_err(|e| Error::InvalidRequest(format!("bad path `{path}`: {e}")))?;
-        let response = self
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        let mut builder = self
             .inner
             .http
-            .post(url)
+            .request(request.method.clone(), url)
             .headers(self.inner.headers.clone())
-            .header(ACCEPT, accept)
-            .header(CONTENT_TYPE, "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| Error::transport(e, &self.inner.host))?;
+            .header(ACCEPT, accept);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, header_value(name, value)?);
+        }
+        if let Some((content_type, body)) = &request.body {
+            builder = builder.header(CONTENT_TYPE, content_type.as_str()).body(body.clone());
+        }
+        let response = builder.send().await.map_err(|e| Error::transport(e, &self.inner.host))?;
         let status = response.status().as_u16();
         tracing::Span::current().record("status", status);
         if response.status().is_success() {

@@ -9,42 +9,86 @@ use crate::{
     Error,
     error::ApiError,
     types::{
-        AssistantMessage, AudioPart, AudioPartType, ChatResponse, Choice, Content, ContentPart, ErrorBody,
-        FinishReason, ImagePart, ImagePartType, ImageUrl, InputAudio, KnownFinishReason, MediaUrl, NamedFunction,
-        NamedToolChoice, NamedToolChoiceType, Stop, TextPart, TextPartType, ToolCall, ToolChoice, ToolChoiceMode,
-        Usage, VideoUrlPart, VideoUrlPartType,
+        ChatAssistantMessage, ChatAssistantMessageContent, ChatChoice, ChatContentAudio, ChatContentAudioInputAudio,
+        ChatContentAudioType, ChatContentImage, ChatContentImageImageUrl, ChatContentImageType, ChatContentPart,
+        ChatContentText, ChatContentTextType, ChatContentVideo, ChatContentVideoInput, ChatContentVideoType,
+        ChatDeveloperMessageContent, ChatFinishReason, ChatNamedToolChoice, ChatNamedToolChoiceFunction,
+        ChatNamedToolChoiceType, ChatRequestStop, ChatResponse, ChatSystemMessageContent, ChatToolCall, ChatToolChoice,
+        ChatToolChoiceMode, ChatToolMessageContent, ChatUsage, ChatUserMessageContent, ErrorBody,
+        KnownChatFinishReason,
     },
 };
 
-impl From<&str> for Content {
-    fn from(text: &str) -> Self {
-        Content::String(text.to_owned())
+/// Message contents: built from text (typify converts from parts), and read back as text.
+macro_rules! content {
+    ($($content:ident of $part:ident => $text:expr),* $(,)?) => {$(
+        impl From<&str> for $content {
+            fn from(text: &str) -> Self {
+                $content::String(text.to_owned())
+            }
+        }
+
+        impl From<String> for $content {
+            fn from(text: String) -> Self {
+                $content::String(text)
+            }
+        }
+
+        impl $content {
+            /// The text: the string itself, or the text parts joined (other parts skipped).
+            pub fn text(&self) -> Cow<'_, str> {
+                match self {
+                    $content::String(text) => Cow::Borrowed(text),
+                    $content::Array(parts) => {
+                        let texts: Vec<&str> = parts.iter().filter_map($text).collect();
+                        match texts.as_slice() {
+                            [one] => Cow::Borrowed(one),
+                            _ => Cow::Owned(texts.concat()),
+                        }
+                    }
+                }
+            }
+        }
+    )*};
+}
+
+fn part_text(part: &ChatContentPart) -> Option<&str> {
+    match part {
+        ChatContentPart::ChatContentText(t) => Some(t.text.as_str()),
+        _ => None,
     }
 }
 
-impl From<String> for Content {
-    fn from(text: String) -> Self {
-        Content::String(text)
-    }
+content! {
+    ChatUserMessageContent of ChatContentPart => part_text,
+    ChatAssistantMessageContent of ChatContentPart => part_text,
+    ChatToolMessageContent of ChatContentPart => part_text,
+    ChatSystemMessageContent of ChatContentText => |t: &ChatContentText| Some(t.text.as_str()),
+    ChatDeveloperMessageContent of ChatContentText => |t: &ChatContentText| Some(t.text.as_str()),
 }
 
-impl From<&str> for Stop {
+impl From<&str> for ChatRequestStop {
     fn from(stop: &str) -> Self {
-        Stop::String(stop.to_owned())
+        ChatRequestStop::String(stop.to_owned())
     }
 }
 
-impl ContentPart {
+impl ChatContentPart {
     /// A text part.
     pub fn text(text: impl Into<String>) -> Self {
-        ContentPart::TextPart(TextPart { cache_control: None, text: text.into(), type_: TextPartType::Text })
+        ChatContentPart::ChatContentText(ChatContentText {
+            cache_control: None,
+            prompt_cache_breakpoint: None,
+            text: text.into(),
+            type_: ChatContentTextType::Text,
+        })
     }
 
     /// An image by URL (`https://...` or a `data:` URL).
     pub fn image_url(url: impl Into<String>) -> Self {
-        ContentPart::ImagePart(ImagePart {
-            image_url: ImageUrl { detail: None, url: url.into() },
-            type_: ImagePartType::ImageUrl,
+        ChatContentPart::ChatContentImage(ChatContentImage {
+            image_url: ChatContentImageImageUrl { detail: None, url: url.into() },
+            type_: ChatContentImageType::ImageUrl,
         })
     }
 
@@ -56,98 +100,76 @@ impl ContentPart {
 
     /// Audio from its bytes (`format` like `wav` or `mp3`), sent inline as base64.
     pub fn audio(format: impl Into<String>, bytes: &[u8]) -> Self {
-        ContentPart::AudioPart(AudioPart {
-            input_audio: InputAudio {
+        ChatContentPart::ChatContentAudio(ChatContentAudio {
+            input_audio: ChatContentAudioInputAudio {
                 data: base64::engine::general_purpose::STANDARD.encode(bytes),
                 format: format.into(),
             },
-            type_: AudioPartType::InputAudio,
+            type_: ChatContentAudioType::InputAudio,
         })
     }
 
     /// A video by URL.
     pub fn video_url(url: impl Into<String>) -> Self {
-        ContentPart::VideoUrlPart(VideoUrlPart {
-            type_: VideoUrlPartType::VideoUrl,
-            video_url: MediaUrl { url: url.into() },
+        ChatContentPart::ChatContentVideo(ChatContentVideo {
+            type_: ChatContentVideoType::VideoUrl,
+            video_url: ChatContentVideoInput { url: url.into() },
         })
     }
 }
 
-impl ToolChoice {
+impl ChatToolChoice {
     /// The model decides whether to call a tool.
     pub fn auto() -> Self {
-        ToolChoice::Mode(ToolChoiceMode::Auto)
+        ChatToolChoice::Mode(ChatToolChoiceMode::Auto)
     }
 
     /// The model must not call a tool.
     pub fn none() -> Self {
-        ToolChoice::Mode(ToolChoiceMode::None)
+        ChatToolChoice::Mode(ChatToolChoiceMode::None)
     }
 
     /// The model must call some tool.
     pub fn required() -> Self {
-        ToolChoice::Mode(ToolChoiceMode::Required)
+        ChatToolChoice::Mode(ChatToolChoiceMode::Required)
     }
 
     /// The model must call the function `name`.
     pub fn function(name: impl Into<String>) -> Self {
-        ToolChoice::NamedToolChoice(NamedToolChoice {
-            function: NamedFunction { name: name.into() },
-            type_: NamedToolChoiceType::Function,
+        ChatToolChoice::ChatNamedToolChoice(ChatNamedToolChoice {
+            function: ChatNamedToolChoiceFunction { name: name.into() },
+            type_: ChatNamedToolChoiceType::Function,
         })
     }
 }
 
-impl Content {
-    /// The text: the string itself, or the text parts joined (other parts skipped).
-    pub fn text(&self) -> Cow<'_, str> {
-        match self {
-            Content::String(text) => Cow::Borrowed(text),
-            Content::Array(parts) => {
-                let texts: Vec<&str> = parts
-                    .iter()
-                    .filter_map(|p| match p {
-                        ContentPart::TextPart(t) => Some(t.text.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                match texts.as_slice() {
-                    [one] => Cow::Borrowed(one),
-                    _ => Cow::Owned(texts.concat()),
-                }
-            }
-        }
-    }
-}
-
-impl AssistantMessage {
+impl ChatAssistantMessage {
     /// The message's text (empty when the model only called tools).
     pub fn text(&self) -> Cow<'_, str> {
-        self.content.as_ref().map_or(Cow::Borrowed(""), Content::text)
+        self.content.as_ref().map_or(Cow::Borrowed(""), ChatAssistantMessageContent::text)
     }
 }
 
-impl FinishReason {
+impl ChatFinishReason {
     /// Whether the model stopped naturally (`stop`).
     pub fn is_stop(&self) -> bool {
-        matches!(self, FinishReason::Known(KnownFinishReason::Stop))
+        matches!(self, ChatFinishReason::Known(KnownChatFinishReason::Stop))
     }
 
     /// Whether the model stopped to call tools (`tool_calls`).
     pub fn is_tool_calls(&self) -> bool {
-        matches!(self, FinishReason::Known(KnownFinishReason::ToolCalls))
+        matches!(self, ChatFinishReason::Known(KnownChatFinishReason::ToolCalls))
     }
 
     /// Whether the output was cut at the token limit (`length`).
     pub fn is_length(&self) -> bool {
-        matches!(self, FinishReason::Known(KnownFinishReason::Length))
+        matches!(self, ChatFinishReason::Known(KnownChatFinishReason::Length))
     }
 }
 
 impl ChatResponse {
     /// The first choice, if any.
-    pub fn first_choice(&self) -> Option<&Choice> {
+    pub fn first_choice(&self) -> Option<&ChatChoice> {
         self.choices.first()
     }
 
@@ -176,13 +198,13 @@ impl ChatResponse {
         self.text().map(drop)?;
         let message = self.choices.swap_remove(0).message;
         Ok(match message.content {
-            Some(Content::String(text)) => text,
+            Some(ChatAssistantMessageContent::String(text)) => text,
             other => other.map(|content| content.text().into_owned()).unwrap_or_default(),
         })
     }
 
     /// The tool calls of the first choice.
-    pub fn tool_calls(&self) -> &[ToolCall] {
+    pub fn tool_calls(&self) -> &[ChatToolCall] {
         self.first_choice().map_or(&[], |c| &c.message.tool_calls)
     }
 
@@ -196,8 +218,8 @@ impl ChatResponse {
         self.first_choice()?.message.refusal.as_deref()
     }
 
-    /// Why the first choice stopped. Unknown reasons are kept: `FinishReason::Unknown(raw)`.
-    pub fn finish_reason(&self) -> Option<&FinishReason> {
+    /// Why the first choice stopped. Unknown reasons are kept: `ChatFinishReason::Unknown(raw)`.
+    pub fn finish_reason(&self) -> Option<&ChatFinishReason> {
         self.first_choice()?.finish_reason.as_ref()
     }
 
@@ -212,7 +234,7 @@ impl ChatResponse {
     }
 
     /// Token counts and cost.
-    pub fn usage(&self) -> Option<&Usage> {
+    pub fn usage(&self) -> Option<&ChatUsage> {
         self.usage.as_ref()
     }
 

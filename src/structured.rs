@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 use crate::{
     Error,
     types::{
-        ChatResponse, FunctionDefinition, JsonSchemaConfig, ResponseFormat, ResponseFormatJsonSchema,
-        ResponseFormatJsonSchemaType, Tool, ToolCall, ToolType,
+        ChatFormatJsonSchemaConfig, ChatFormatJsonSchemaConfigType, ChatFunctionTool, ChatFunctionToolFunction,
+        ChatFunctionToolType, ChatJsonSchemaConfig, ChatRequestResponseFormat, ChatResponse, ChatTool, ChatToolCall,
     },
 };
 
@@ -84,15 +84,15 @@ impl StrictSchema {
     }
 
     /// A `response_format` of type `json_schema` with this schema.
-    pub fn response_format(&self) -> ResponseFormat {
-        ResponseFormat::JsonSchema(ResponseFormatJsonSchema {
-            json_schema: JsonSchemaConfig {
+    pub fn response_format(&self) -> ChatRequestResponseFormat {
+        ChatRequestResponseFormat::JsonSchemaConfig(ChatFormatJsonSchemaConfig {
+            json_schema: ChatJsonSchemaConfig {
                 description: self.description.clone(),
                 name: self.name.clone(),
                 schema: self.schema.as_object().cloned().unwrap_or_default(),
                 strict: Some(self.is_strict()),
             },
-            type_: ResponseFormatJsonSchemaType::JsonSchema,
+            type_: ChatFormatJsonSchemaConfigType::JsonSchema,
         })
     }
 }
@@ -290,31 +290,36 @@ fn check(schema: &Value, path: &str, violations: &mut Vec<String>) {
     }
 }
 
-impl Tool {
+impl ChatTool {
     /// A function tool whose parameters are the strict schema of `Args`.
     ///
     /// ```
+    /// use openrouter_bindings::types::ChatTool;
+    ///
     /// #[derive(schemars::JsonSchema, serde::Deserialize)]
     /// struct Weather { city: String, unit: Option<String> }
     ///
-    /// let tool = openrouter_bindings::types::Tool::function::<Weather>("weather", "The weather now");
+    /// let ChatTool::ChatFunctionTool(tool) = ChatTool::function::<Weather>("weather", "The weather now") else {
+    ///     unreachable!()
+    /// };
     /// assert_eq!(tool.function.strict, Some(true));
     /// ```
-    pub fn function<Args: JsonSchema>(name: impl Into<String>, description: impl Into<String>) -> Tool {
+    pub fn function<Args: JsonSchema>(name: impl Into<String>, description: impl Into<String>) -> ChatTool {
         let schema = StrictSchema::of::<Args>();
-        Tool {
-            function: FunctionDefinition {
+        ChatTool::ChatFunctionTool(ChatFunctionTool {
+            cache_control: None,
+            function: ChatFunctionToolFunction {
                 description: Some(description.into()),
                 name: name.into(),
                 parameters: schema.schema.as_object().cloned().unwrap_or_default(),
                 strict: Some(schema.is_strict()),
             },
-            type_: ToolType::Function,
-        }
+            type_: ChatFunctionToolType::Function,
+        })
     }
 }
 
-impl ToolCall {
+impl ChatToolCall {
     /// The call's arguments as `Args`; fails with [`Error::InvalidOutput`] keeping the raw text.
     pub fn arguments<Args: DeserializeOwned>(&self) -> Result<Args, Error> {
         parse_json(&self.function.arguments, &format!("the arguments of tool call `{}`", self.function.name))

@@ -207,7 +207,7 @@ async fn unknown_fields_and_values_are_tolerated_and_kept() {
     body["surprise"] = json!({"nested": true});
     let server = TestServer::start(vec![Reply::json(200, body)]).await;
     let response = client(&server).chat("m").user("hi").send().await.unwrap();
-    assert_eq!(response.finish_reason(), Some(&FinishReason::Unknown("guardrail_stop".into())));
+    assert_eq!(response.finish_reason(), Some(&ChatFinishReason::Unknown("guardrail_stop".into())));
     assert_eq!(response.text().unwrap(), "ok");
 }
 
@@ -294,7 +294,13 @@ async fn invalid_requests_are_refused_before_sending() {
     let server = TestServer::start(vec![Reply::json(200, completion("x"))]).await;
     let error = client(&server).chat("m").send().await.unwrap_err();
     assert!(matches!(&error, Error::InvalidRequest(why) if why.contains("no messages")), "{error:?}");
-    let error = client(&server).chat("m").user("hi").stop(Stop::Array(vec!["a".into(); 5])).send().await.unwrap_err();
+    let error = client(&server)
+        .chat("m")
+        .user("hi")
+        .stop(ChatRequestStop::Array(vec!["a".into(); 5]))
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
     assert!(server.requests().is_empty());
 }
@@ -344,26 +350,26 @@ async fn builder_sets_every_kind_of_parameter() {
         .chat("anthropic/claude-sonnet-4")
         .developer("dev")
         .user(vec![
-            ContentPart::text("look"),
-            ContentPart::image_bytes("image/png", b"\x89PNG"),
-            ContentPart::video_url("https://v"),
+            ChatContentPart::text("look"),
+            ChatContentPart::image_bytes("image/png", b"\x89PNG"),
+            ChatContentPart::video_url("https://v"),
         ])
         .assistant("prefill")
         .tool_result("call_1", "42")
         .models(["openai/gpt-4o"])
         .provider(provider)
-        .route(Route::Fallback)
-        .reasoning_effort(ReasoningEffort::High)
-        .tool_choice(ToolChoice::function("weather"))
+        .route(DeprecatedRoute::Fallback)
+        .reasoning_effort(ChatRequestReasoningEffort::High)
+        .tool_choice(ChatToolChoice::function("weather"))
         .stop("END")
         .seed(3)
         .user_id("u-1")
         .session_id("s-1")
         .metadata("k", "v")
-        .modalities([Modality::Text])
+        .modalities([ChatRequestModalitiesItem::Text])
         .logit_bias("50256", -100.0)
         .image_config("aspect_ratio", ImageConfigValue::String("16:9".into()))
-        .debug(DebugOptions::default().with_echo_upstream_body(true))
+        .debug(ChatDebugOptions::default().with_echo_upstream_body(true))
         .send()
         .await
         .unwrap();

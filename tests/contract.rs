@@ -12,14 +12,19 @@ use std::{
 use openrouter_bindings::{
     ChatRequestBuilder, Client, RetryPolicy,
     types::{
-        CacheControl, CacheTtl, ContentPart, DataCollection, DebugOptions, FileParserPlugin, FileParserPluginId,
-        ImageDetail, KnownCacheControlType, KnownCacheTtl, KnownImageDetail, MaxPrice, Modality, PdfParserEngine,
-        PdfParserOptions, PercentileCutoffs, Percentiles, Plugin, PriceLimit, ProviderName, ProviderNameOrSlug,
-        ProviderPreferences, ProviderSort, Quantization, ReasoningConfig, ReasoningEffort, ReasoningSummaryVerbosity,
-        ResponseFormat, ResponseFormatJsonObject, ResponseFormatJsonObjectType, ResponseFormatText,
-        ResponseFormatTextGrammar, ResponseFormatTextGrammarType, ResponseFormatTextType, ResponseHealingPlugin,
-        ResponseHealingPluginId, Route, SortBy, SortConfig, SortPartition, Stop, TextPart, TextPartType, Tool,
-        ToolChoice, TraceMetadata, WebSearchEngine, WebSearchPlugin, WebSearchPluginId,
+        AnthropicCacheControlDirective, AnthropicCacheControlDirectiveType, AnthropicCacheControlTtl,
+        ChatContentCacheControl, ChatContentImageImageUrlDetail, ChatContentPart, ChatContentText, ChatContentTextType,
+        ChatDebugOptions, ChatFormatGrammarConfig, ChatFormatGrammarConfigType, ChatFormatJsonObjectConfig,
+        ChatFormatJsonObjectConfigType, ChatFormatTextConfig, ChatFormatTextConfigType, ChatReasoningSummaryVerbosity,
+        ChatRequestModalitiesItem, ChatRequestPluginsItem, ChatRequestReasoning, ChatRequestReasoningEffort,
+        ChatRequestResponseFormat, ChatRequestStop, ChatTool, ChatToolChoice, DeprecatedRoute, FileParserPlugin,
+        FileParserPluginId, KnownAnthropicCacheControlDirectiveType, KnownAnthropicCacheControlTtl,
+        KnownChatContentImageImageUrlDetail, KnownQuantization, PdfParserEngine, PdfParserOptions,
+        PercentileThroughputCutoffs, PreferredMaxLatency, PreferredMinThroughput, ProviderName, ProviderPreferences,
+        ProviderPreferencesDataCollection, ProviderPreferencesIgnoreItem, ProviderPreferencesMaxPrice,
+        ProviderPreferencesOnlyItem, ProviderPreferencesOrderItem, ProviderPreferencesSort, ProviderSort,
+        ProviderSortConfig, ProviderSortConfigBy, ProviderSortConfigPartition, Quantization, ResponseHealingPlugin,
+        ResponseHealingPluginId, TraceConfig, WebSearchEngine, WebSearchPlugin, WebSearchPluginId,
     },
 };
 
@@ -71,54 +76,69 @@ fn parsed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
 /// Realistic requests built with the crate's builder, one per feature of the request schema.
 fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
     let chat = || client.chat("openai/gpt-4o-mini");
-    let text_part = TextPart {
-        cache_control: Some(CacheControl {
-            ttl: Some(CacheTtl::Known(KnownCacheTtl::X1h)),
-            type_: KnownCacheControlType::Ephemeral.into(),
-        }),
-        text: "cached context".into(),
-        type_: TextPartType::Text,
+    let cache = AnthropicCacheControlDirective {
+        ttl: Some(AnthropicCacheControlTtl::Known(KnownAnthropicCacheControlTtl::X1h)),
+        type_: AnthropicCacheControlDirectiveType::Known(KnownAnthropicCacheControlDirectiveType::Ephemeral),
     };
-    let mut image = ContentPart::image_url("https://example.test/cat.png");
-    if let ContentPart::ImagePart(part) = &mut image {
-        part.image_url.detail = Some(ImageDetail::Known(KnownImageDetail::High));
+    let text_part = ChatContentText {
+        cache_control: Some(ChatContentCacheControl(cache)),
+        prompt_cache_breakpoint: None,
+        text: "cached context".into(),
+        type_: ChatContentTextType::Text,
+    };
+    let mut image = ChatContentPart::image_url("https://example.test/cat.png");
+    if let ChatContentPart::ChatContentImage(part) = &mut image {
+        part.image_url.detail = Some(ChatContentImageImageUrlDetail::Known(KnownChatContentImageImageUrlDetail::High));
     }
     let provider = ProviderPreferences::default()
         .with_order(vec![
-            ProviderNameOrSlug::ProviderName(ProviderName::OpenAi),
-            ProviderNameOrSlug::String("custom-slug".into()),
+            ProviderPreferencesOrderItem::ProviderName(ProviderName::OpenAi),
+            ProviderPreferencesOrderItem::String("custom-slug".into()),
         ])
-        .with_only(vec![ProviderNameOrSlug::ProviderName(ProviderName::Anthropic)])
-        .with_ignore(vec![ProviderNameOrSlug::String("deepinfra".into())])
+        .with_only(vec![ProviderPreferencesOnlyItem::ProviderName(ProviderName::Anthropic)])
+        .with_ignore(vec![ProviderPreferencesIgnoreItem::String("deepinfra".into())])
         .with_allow_fallbacks(false)
         .with_require_parameters(true)
-        .with_data_collection(DataCollection::Deny)
+        .with_data_collection(ProviderPreferencesDataCollection::Deny)
         .with_zdr(true)
-        .with_quantizations(vec![Quantization::Fp8, Quantization::Bf16])
-        .with_sort(ProviderSort::Config(
-            SortConfig::default().with_by(SortBy::Throughput).with_partition(SortPartition::None),
+        .with_quantizations(vec![
+            Quantization::Known(KnownQuantization::Fp8),
+            Quantization::Known(KnownQuantization::Bf16),
+        ])
+        .with_sort(ProviderPreferencesSort::Config(
+            ProviderSortConfig::default()
+                .with_by(ProviderSortConfigBy::Throughput)
+                .with_partition(ProviderSortConfigPartition::None),
         ))
         .with_max_price(
-            MaxPrice::default().with_prompt(PriceLimit::Number(1.5)).with_completion(PriceLimit::String("2".into())),
+            ProviderPreferencesMaxPrice::default().with_prompt("1.5".to_owned()).with_completion("2".to_owned()),
         )
-        .with_preferred_min_throughput(PercentileCutoffs::Percentiles(
-            Percentiles::default().with_p50(20.0).with_p90(10.0),
+        .with_preferred_min_throughput(PreferredMinThroughput::PercentileThroughputCutoffs(
+            PercentileThroughputCutoffs::default().with_p50(20.0).with_p90(10.0),
         ))
-        .with_preferred_max_latency(PercentileCutoffs::Number(2.5));
+        .with_preferred_max_latency(PreferredMaxLatency::Number(2.5));
     let plugins = vec![
-        Plugin::WebSearchPlugin(WebSearchPlugin {
+        ChatRequestPluginsItem::WebSearchPlugin(
+            serde_json::from_value::<WebSearchPlugin>(serde_json::json!({"id": "web"})).unwrap(),
+        ),
+        ChatRequestPluginsItem::WebSearchPlugin(WebSearchPlugin {
             enabled: Some(true),
             engine: Some(WebSearchEngine::Exa),
+            exclude_domains: vec!["example.com".into()],
             id: WebSearchPluginId::Web,
+            include_domains: Vec::new(),
             max_results: Some(3),
+            max_uses: None,
+            mode: None,
             search_prompt: Some("Sources:".into()),
+            user_location: None,
         }),
-        Plugin::FileParserPlugin(FileParserPlugin {
+        ChatRequestPluginsItem::FileParserPlugin(FileParserPlugin {
             enabled: None,
             id: FileParserPluginId::FileParser,
             pdf: Some(PdfParserOptions::default().with_engine(PdfParserEngine::MistralOcr)),
         }),
-        Plugin::ResponseHealingPlugin(ResponseHealingPlugin {
+        ChatRequestPluginsItem::ResponseHealingPlugin(ResponseHealingPlugin {
             enabled: Some(true),
             id: ResponseHealingPluginId::ResponseHealing,
         }),
@@ -139,34 +159,34 @@ fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
         ("user text", chat().user("hi")),
         ("system, developer, user, assistant prefill", chat().system("s").developer("d").user("u").assistant("a")),
         ("no model (account default)", client.chat("").user("hi")),
-        ("user name", chat().message(parsed::<openrouter_bindings::types::UserMessage>(serde_json::json!({"role": "user", "content": "hi", "name": "ann"})))),
-        ("every content part", chat().user(vec![ContentPart::TextPart(text_part.clone()), image, ContentPart::image_bytes("image/png", b"png"), ContentPart::audio("wav", b"RIFF"), ContentPart::video_url("https://example.test/v.mp4")])),
-        ("input_video part", chat().user(vec![parsed::<ContentPart>(serde_json::json!({"type": "input_video", "video_url": {"url": "https://v"}}))])),
-        ("system text parts with cache control", chat().message(parsed::<openrouter_bindings::types::SystemMessage>(serde_json::json!({"role": "system", "content": [serde_json::to_value(&text_part).unwrap()]}))).user("u")),
-        ("tool loop messages", chat().user("weather?").message(parsed::<openrouter_bindings::types::AssistantMessage>(serde_json::json!({"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "weather", "arguments": "{\"city\":\"Bern\"}"}}]}))).tool_result("call_1", "21C")),
-        ("reasoning details round trip", chat().user("q").message(parsed::<openrouter_bindings::types::AssistantMessage>(serde_json::json!({"role": "assistant", "content": "a", "reasoning": "r", "reasoning_details": [{"type": "reasoning.text", "text": "r", "signature": "s", "format": "anthropic-claude-v1", "index": 0}, {"type": "reasoning.encrypted", "data": "x"}, {"type": "reasoning.summary", "summary": "y"}]}))).user("q2")),
-        ("tools from types, auto", chat().user("u").tools([Tool::function::<WeatherArgs>("weather", "w")]).tool_choice(ToolChoice::auto())),
-        ("tool choice named", chat().user("u").tools([Tool::function::<WeatherArgs>("weather", "w")]).tool_choice(ToolChoice::function("weather"))),
-        ("tool choice required", chat().user("u").tools([Tool::function::<WeatherArgs>("weather", "w")]).tool_choice(ToolChoice::required())),
-        ("tool choice none", chat().user("u").tools([Tool::function::<WeatherArgs>("weather", "w")]).tool_choice(ToolChoice::none())),
-        ("response format text", chat().user("u").response_format(ResponseFormat::Text(ResponseFormatText { type_: ResponseFormatTextType::Text }))),
-        ("response format json object", chat().user("u").response_format(ResponseFormat::JsonObject(ResponseFormatJsonObject { type_: ResponseFormatJsonObjectType::JsonObject }))),
+        ("user name", chat().message(parsed::<openrouter_bindings::types::ChatUserMessage>(serde_json::json!({"role": "user", "content": "hi", "name": "ann"})))),
+        ("every content part", chat().user(vec![ChatContentPart::ChatContentText(text_part.clone()), image, ChatContentPart::image_bytes("image/png", b"png"), ChatContentPart::audio("wav", b"RIFF"), ChatContentPart::video_url("https://example.test/v.mp4")])),
+        ("input_video part", chat().user(vec![parsed::<ChatContentPart>(serde_json::json!({"type": "input_video", "video_url": {"url": "https://v"}}))])),
+        ("system text parts with cache control", chat().message(parsed::<openrouter_bindings::types::ChatSystemMessage>(serde_json::json!({"role": "system", "content": [serde_json::to_value(&text_part).unwrap()]}))).user("u")),
+        ("tool loop messages", chat().user("weather?").message(parsed::<openrouter_bindings::types::ChatAssistantMessage>(serde_json::json!({"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "weather", "arguments": "{\"city\":\"Bern\"}"}}]}))).tool_result("call_1", "21C")),
+        ("reasoning details round trip", chat().user("q").message(parsed::<openrouter_bindings::types::ChatAssistantMessage>(serde_json::json!({"role": "assistant", "content": "a", "reasoning": "r", "reasoning_details": [{"type": "reasoning.text", "text": "r", "signature": "s", "format": "anthropic-claude-v1", "index": 0}, {"type": "reasoning.encrypted", "data": "x"}, {"type": "reasoning.summary", "summary": "y"}]}))).user("q2")),
+        ("tools from types, auto", chat().user("u").tools([ChatTool::function::<WeatherArgs>("weather", "w")]).tool_choice(ChatToolChoice::auto())),
+        ("tool choice named", chat().user("u").tools([ChatTool::function::<WeatherArgs>("weather", "w")]).tool_choice(ChatToolChoice::function("weather"))),
+        ("tool choice required", chat().user("u").tools([ChatTool::function::<WeatherArgs>("weather", "w")]).tool_choice(ChatToolChoice::required())),
+        ("tool choice none", chat().user("u").tools([ChatTool::function::<WeatherArgs>("weather", "w")]).tool_choice(ChatToolChoice::none())),
+        ("response format text", chat().user("u").response_format(ChatRequestResponseFormat::TextConfig(ChatFormatTextConfig { type_: ChatFormatTextConfigType::Text }))),
+        ("response format json object", chat().user("u").response_format(ChatRequestResponseFormat::JsonObjectConfig(ChatFormatJsonObjectConfig { type_: ChatFormatJsonObjectConfigType::JsonObject }))),
         ("response format json schema from a type", chat().user("u").response_format_for::<Answer>()),
-        ("response format grammar", chat().user("u").response_format(ResponseFormat::TextGrammar(ResponseFormatTextGrammar { grammar: "root ::= \"yes\"".into(), type_: ResponseFormatTextGrammarType::Grammar }))),
+        ("response format grammar", chat().user("u").response_format(ChatRequestResponseFormat::GrammarConfig(ChatFormatGrammarConfig { grammar: "root ::= \"yes\"".into(), type_: ChatFormatGrammarConfigType::Grammar }))),
         ("provider preferences, all fields", chat().user("u").provider(provider)),
-        ("provider sort shorthand", chat().user("u").provider(ProviderPreferences::default().with_sort(ProviderSort::By(SortBy::Price)))),
-        ("models fallbacks and route", chat().user("u").models(["anthropic/claude-sonnet-4", "google/gemini-2.5-pro"]).route(Route::Fallback)),
+        ("provider sort shorthand", chat().user("u").provider(ProviderPreferences::default().with_sort(ProviderPreferencesSort::Value(ProviderSort::Price)))),
+        ("models fallbacks and route", chat().user("u").models(["anthropic/claude-sonnet-4", "google/gemini-2.5-pro"]).route(DeprecatedRoute::Fallback)),
         ("plugins", chat().user("u").plugins(plugins)),
-        ("reasoning config", chat().user("u").reasoning(ReasoningConfig::default().with_effort(ReasoningEffort::High).with_summary(ReasoningSummaryVerbosity::Concise).with_max_tokens(2000u64).with_exclude(false).with_enabled(true))),
-        ("reasoning effort max", chat().user("u").reasoning_effort(ReasoningEffort::Max)),
+        ("reasoning config", chat().user("u").reasoning(ChatRequestReasoning::default().with_effort(ChatRequestReasoningEffort::High).with_summary(ChatReasoningSummaryVerbosity::Concise).with_max_tokens(2000u64).with_exclude(false).with_enabled(true))),
+        ("reasoning effort max", chat().user("u").reasoning_effort(ChatRequestReasoningEffort::Max)),
         ("stop string", chat().user("u").stop("END")),
-        ("stop list", chat().user("u").stop(Stop::Array(vec!["\n\n".into(), "END".into()]))),
+        ("stop list", chat().user("u").stop(ChatRequestStop::Array(vec!["\n\n".into(), "END".into()]))),
         ("sampling", chat().user("u").temperature(0.7).top_p(0.9).frequency_penalty(0.1).presence_penalty(-0.2).seed(42).max_tokens(256).max_completion_tokens(300)),
         ("logprobs", chat().user("u").logprobs(true).top_logprobs(3)),
         ("logit bias", chat().user("u").with(|r| { r.logit_bias = Some([("50256".to_owned(), -100.0)].into_iter().collect()); })),
-        ("user id, session, metadata, trace", chat().user("u").user_id("u-1").session_id("s-1").metadata("team", "search").trace(TraceMetadata::default().with_trace_id("t-1").with_span_name("chat"))),
-        ("modalities", chat().user("draw a cat").modalities([Modality::Text, Modality::Image])),
-        ("debug echo", chat().user("u").with(|r| r.debug = Some(DebugOptions::default().with_echo_upstream_body(true)))),
+        ("user id, session, metadata, trace", chat().user("u").user_id("u-1").session_id("s-1").metadata("team", "search").trace(TraceConfig::default().with_trace_id("t-1").with_span_name("chat"))),
+        ("modalities", chat().user("draw a cat").modalities([ChatRequestModalitiesItem::Text, ChatRequestModalitiesItem::Image])),
+        ("debug echo", chat().user("u").with(|r| r.debug = Some(ChatDebugOptions::default().with_echo_upstream_body(true)))),
     ]
 }
 

@@ -46,7 +46,7 @@ fn a_full_request_round_trips_unchanged() {
             "data_collection": "deny",
             "quantizations": ["fp8", "mxfp4"],
             "sort": {"by": "throughput", "partition": "none"},
-            "max_price": {"prompt": 1.5, "completion": "2.5"},
+            "max_price": {"prompt": "1.5", "completion": "2.5"},
             "preferred_min_throughput": {"p50": 20.0, "p90": 10.0},
             "preferred_max_latency": 1.5
         },
@@ -72,24 +72,27 @@ fn a_full_request_round_trips_unchanged() {
     let (typed, back): (ChatRequest, _) = round_trip(&request);
     assert!(back.get("top_p").is_none(), "no default is sent for a field the caller did not set");
     assert_eq!(typed.max_tokens, Some(512));
-    assert!(matches!(typed.tool_choice, Some(ToolChoice::NamedToolChoice(_))));
+    assert!(matches!(typed.tool_choice, Some(ChatToolChoice::ChatNamedToolChoice(_))));
     let provider = typed.provider.unwrap();
-    assert_eq!(provider.data_collection, Some(DataCollection::Deny));
+    assert_eq!(provider.data_collection, Some(ProviderPreferencesDataCollection::Deny));
     assert_eq!(
         provider.order.unwrap(),
-        [ProviderNameOrSlug::ProviderName(ProviderName::OpenAi), ProviderNameOrSlug::String("my-custom-slug".into())]
+        [
+            ProviderPreferencesOrderItem::ProviderName(ProviderName::OpenAi),
+            ProviderPreferencesOrderItem::String("my-custom-slug".into()),
+        ]
     );
 }
 
 #[test]
 fn tool_choice_modes_and_stop_forms() {
     for mode in ["none", "auto", "required"] {
-        let (choice, back): (ToolChoice, _) = round_trip(&json!(mode));
-        assert!(matches!(choice, ToolChoice::Mode(_)));
+        let (choice, back): (ChatToolChoice, _) = round_trip(&json!(mode));
+        assert!(matches!(choice, ChatToolChoice::Mode(_)));
         assert_eq!(back, json!(mode));
     }
-    let (stop, _): (Stop, _) = round_trip(&json!("END"));
-    assert_eq!(stop, Stop::String("END".into()));
+    let (stop, _): (ChatRequestStop, _) = round_trip(&json!("END"));
+    assert_eq!(stop, ChatRequestStop::String("END".into()));
 }
 
 #[test]
@@ -129,7 +132,7 @@ fn response() -> Value {
             "prompt_tokens_details": {"cached_tokens": 8},
             "completion_tokens_details": {"reasoning_tokens": 2},
             "cost": 0.00042, "is_byok": false,
-            "cost_details": {"upstream_inference_cost": null}
+            "cost_details": {"upstream_inference_cost": null, "upstream_inference_prompt_cost": 0.0003, "upstream_inference_completions_cost": 0.00012}
         }
     })
 }
@@ -140,7 +143,7 @@ fn a_full_response_round_trips_unchanged() {
     let (typed, _): (ChatResponse, _) = round_trip(&response);
     assert_eq!(typed.provider.as_deref(), Some("Anthropic"));
     let choice = &typed.choices[0];
-    assert_eq!(choice.finish_reason, Some(FinishReason::Known(KnownFinishReason::Stop)));
+    assert_eq!(choice.finish_reason, Some(ChatFinishReason::Known(KnownChatFinishReason::Stop)));
     assert_eq!(choice.native_finish_reason.as_deref(), Some("end_turn"));
     let usage = typed.usage.unwrap();
     assert_eq!((usage.prompt_tokens, usage.completion_tokens, usage.total_tokens), (12, 3, 15));
@@ -163,10 +166,10 @@ fn unknown_fields_values_and_variants_are_kept() {
     ]);
     let typed: ChatResponse = serde_json::from_value(response).unwrap();
     let choice = &typed.choices[0];
-    assert_eq!(choice.finish_reason, Some(FinishReason::Unknown("tool_budget_exhausted".into())));
+    assert_eq!(choice.finish_reason, Some(ChatFinishReason::Unknown("tool_budget_exhausted".into())));
     let details = &choice.message.reasoning_details;
     match &details[0] {
-        ReasoningDetail::ReasoningText(text) => {
+        ReasoningDetail::ReasoningDetailText(text) => {
             assert_eq!(text.format, Some(ReasoningFormat::Unknown("quantum-v9".into())))
         }
         other => panic!("{other:?}"),
@@ -175,9 +178,11 @@ fn unknown_fields_values_and_variants_are_kept() {
         ReasoningDetail::Unknown(raw) => assert_eq!(raw["frames"], json!([1, 2])),
         other => panic!("{other:?}"),
     }
-    let Some(Content::Array(parts)) = &choice.message.content else { panic!("{:?}", choice.message.content) };
-    assert!(matches!(&parts[0], ContentPart::TextPart(t) if t.text == "see"));
-    assert!(matches!(&parts[1], ContentPart::Unknown(raw) if raw["smell"] == "roses"));
+    let Some(ChatAssistantMessageContent::Array(parts)) = &choice.message.content else {
+        panic!("{:?}", choice.message.content)
+    };
+    assert!(matches!(&parts[0], ChatContentPart::ChatContentText(t) if t.text == "see"));
+    assert!(matches!(&parts[1], ChatContentPart::Unknown(raw) if raw["smell"] == "roses"));
     assert_eq!(typed.into_text().unwrap(), "see", "text parts only");
 }
 
@@ -228,37 +233,42 @@ fn values_the_page_lags_behind_on_are_accepted() {
     let (typed, _): (ChatResponse, _) = round_trip(&response);
     let message = &typed.choices[0].message;
     assert!(matches!(&message.reasoning_details[0],
-        ReasoningDetail::ReasoningSummary(s) if s.format == Some(ReasoningFormat::Known(KnownReasoningFormat::MetaResponsesV1))));
+        ReasoningDetail::ReasoningDetailSummary(s) if s.format == Some(ReasoningFormat::Known(KnownReasoningFormat::MetaResponsesV1))));
     let usage = typed.usage.unwrap();
     assert_eq!(usage.completion_tokens_details.unwrap().image_tokens, Some(1290));
     assert_eq!(usage.server_tool_use_details.unwrap().web_search_requests, Some(2));
 }
 
-/// `Content`, `Stop`, `FinishReason` and the other string-or-array and known-or-unknown unions
+/// The message contents, `ChatRequestStop`, `ChatFinishReason` and the other string-or-array and known-or-unknown unions
 /// have direct `Deserialize` impls (codegen/src/untagged.rs); they must read every form the
 /// derived untagged impls read, from bytes, from a `Value`, and nested in an untagged enum.
 #[test]
 fn specialized_unions_read_every_form() {
-    let text: Content = serde_json::from_str(r#""say \"hi\"\n""#).unwrap();
-    assert_eq!(text, Content::String("say \"hi\"\n".into()));
-    let parts: Content = serde_json::from_value(json!([{"type": "text", "text": "a"}])).unwrap();
-    assert!(matches!(&parts, Content::Array(p) if matches!(&p[0], ContentPart::TextPart(t) if t.text == "a")));
-    let wrong = serde_json::from_str::<Content>("42").unwrap_err().to_string();
+    let text: ChatUserMessageContent = serde_json::from_str(r#""say \"hi\"\n""#).unwrap();
+    assert_eq!(text, ChatUserMessageContent::String("say \"hi\"\n".into()));
+    let parts: ChatUserMessageContent = serde_json::from_value(json!([{"type": "text", "text": "a"}])).unwrap();
+    assert!(
+        matches!(&parts, ChatUserMessageContent::Array(p) if matches!(&p[0], ChatContentPart::ChatContentText(t) if t.text == "a"))
+    );
+    let wrong = serde_json::from_str::<ChatUserMessageContent>("42").unwrap_err().to_string();
     assert!(wrong.contains("a string or an array"), "{wrong}");
 
-    let stop: Stop = serde_json::from_str(r#"["a","b"]"#).unwrap();
-    assert_eq!(stop, Stop::Array(vec!["a".into(), "b".into()]));
-    assert_eq!(serde_json::from_str::<Stop>(r#""end""#).unwrap(), Stop::String("end".into()));
+    let stop: ChatRequestStop = serde_json::from_str(r#"["a","b"]"#).unwrap();
+    assert_eq!(stop, ChatRequestStop::Array(vec!["a".into(), "b".into()]));
+    assert_eq!(serde_json::from_str::<ChatRequestStop>(r#""end""#).unwrap(), ChatRequestStop::String("end".into()));
 
     assert_eq!(
-        serde_json::from_str::<FinishReason>(r#""length""#).unwrap(),
-        FinishReason::Known(KnownFinishReason::Length)
+        serde_json::from_str::<ChatFinishReason>(r#""length""#).unwrap(),
+        ChatFinishReason::Known(KnownChatFinishReason::Length)
     );
-    assert_eq!(serde_json::from_value::<FinishReason>(json!("odd")).unwrap(), FinishReason::Unknown("odd".into()));
-    assert!(serde_json::from_str::<FinishReason>("null").is_err());
+    assert_eq!(
+        serde_json::from_value::<ChatFinishReason>(json!("odd")).unwrap(),
+        ChatFinishReason::Unknown("odd".into())
+    );
+    assert!(serde_json::from_str::<ChatFinishReason>("null").is_err());
 
-    // Inside `Message`, itself untagged: serde hands these impls its buffered value.
-    let message: Message =
+    // Inside `ChatMessage`, itself untagged: serde hands these impls its buffered value.
+    let message: ChatMessage =
         serde_json::from_value(json!({"role": "user", "content": [{"type": "text", "text": "x"}]})).unwrap();
     let back = serde_json::to_value(&message).unwrap();
     assert_eq!(back["content"][0]["text"], "x");
@@ -325,8 +335,8 @@ fn closed_response_values_are_open_custom_tool_calls_and_other_objects_included(
             "function": {"name": "grep", "arguments": "x"}}]}, "finish_reason": null}]});
     let typed: ChatStreamChunk = serde_json::from_value(chunk).unwrap();
     assert_eq!(typed.object, ChatStreamChunkObject::Unknown("chat.completion".into()));
-    assert_eq!(typed.choices[0].delta.tool_calls[0].type_, Some(ToolCallDeltaType::Unknown("custom".into())));
-    assert_eq!(typed.choices[0].delta.role, Some(DeltaRole::Unknown("tool".into())));
+    assert_eq!(typed.choices[0].delta.tool_calls[0].type_, Some(ChatStreamToolCallType::Unknown("custom".into())));
+    assert_eq!(typed.choices[0].delta.role, Some(ChatStreamDeltaRole::Unknown("tool".into())));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use openrouter_bindings::{
     Error, StrictSchema,
     mock::{MockReply, MockServer},
     strict_violations,
-    types::Tool,
+    types::ChatTool,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -239,7 +239,7 @@ struct Weather {
 
 #[test]
 fn a_tool_from_an_argument_type() {
-    let tool = Tool::function::<WeatherArgs>("weather", "The weather now");
+    let tool = ChatTool::function::<WeatherArgs>("weather", "The weather now");
     let value = serde_json::to_value(&tool).unwrap();
     assert_eq!(value["type"], "function");
     assert_eq!(
@@ -258,7 +258,7 @@ async fn a_tool_loop_end_to_end_streaming_and_not() {
         let request = client
             .chat("m")
             .user("Weather in Bern?")
-            .tools([Tool::function::<WeatherArgs>("weather", "The weather now")]);
+            .tools([ChatTool::function::<WeatherArgs>("weather", "The weather now")]);
         let response = if stream {
             request.clone().stream().await.unwrap().collect_response().await.unwrap()
         } else {

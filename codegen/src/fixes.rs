@@ -32,10 +32,148 @@ pub enum Change {
     /// Replaces the union branch whose `description` is the first string by a `$ref` to the
     /// schema named by the second; the branch must still lack the property named by the third.
     BranchToRef(&'static [(&'static str, &'static str, &'static str)]),
+    /// Replaces the schema at the target by `with`, while the value at the pointer `when.0`
+    /// (relative to the target) is still the string `when.1`.
+    Replace { when: (&'static str, &'static str), with: &'static str },
 }
 
-/// Every fix, applied in order.
+/// Every fix the published spec needs, applied in order.
+///
+/// Re-derived against the published spec of 2026-08-22: of the docs page's 19 fixes, 12 are
+/// retired (it has the error statuses, the required body, cost accounting, the enum values, the
+/// video parts); these remain, with the chunk's error now a replacement.
 pub const FIXES: &[Fix] = &[
+    Fix {
+        name: "response-provider",
+        reason: "OpenRouter sends `provider` on every response and chunk, but the spec lacks it (WIRE.md sections 2 and 6)",
+        target: "/components/schemas/ChatResult",
+        change: Change::AddProperties(PROVIDER),
+    },
+    Fix {
+        name: "chunk-provider",
+        reason: "the same `provider` on every stream chunk (WIRE.md section 3)",
+        target: "/components/schemas/ChatStreamChunk",
+        change: Change::AddProperties(PROVIDER),
+    },
+    Fix {
+        name: "chunk-error-string-codes",
+        reason: "a mid-stream error's `code` is a number or a string (`\"server_error\"`), and its metadata varies by \
+                 provider (WIRE.md section 3); the spec's integer-only `code` would cost the user the error itself",
+        target: "/components/schemas/ChatStreamChunk/properties/error",
+        change: Change::Replace {
+            when: ("/properties/code/type", "integer"),
+            with: r##"{"allOf": [{"$ref": "#/components/schemas/ErrorBody"}], "description": "A mid-stream error; the stream ends after this chunk."}"##,
+        },
+    },
+    Fix {
+        name: "choice-fields",
+        reason: "choices carry the provider's raw finish reason and, on a 200, a provider error (WIRE.md section 2)",
+        target: "/components/schemas/ChatChoice",
+        change: Change::AddProperties(CHOICE_FIELDS),
+    },
+    Fix {
+        name: "stream-choice-fields",
+        reason: "the same two fields on a streamed choice (WIRE.md section 3)",
+        target: "/components/schemas/ChatStreamChoice",
+        change: Change::AddProperties(CHOICE_FIELDS),
+    },
+    Fix {
+        name: "message-annotations",
+        reason: "assistant messages carry web-search citations the spec lacks (WIRE.md section 2)",
+        target: "/components/schemas/ChatAssistantMessage",
+        change: Change::AddProperties(
+            r##"{"annotations": {"type": "array", "items": {"$ref": "#/components/schemas/Annotation"}, "description": "Citations, e.g. from the web plugin."}}"##,
+        ),
+    },
+    Fix {
+        name: "delta-annotations-images",
+        reason: "stream deltas carry the same annotations and generated images as the message they build (WIRE.md section 3)",
+        target: "/components/schemas/ChatStreamDelta",
+        change: Change::AddProperties(
+            r##"{
+            "annotations": {"type": "array", "items": {"$ref": "#/components/schemas/Annotation"}, "description": "Citations, e.g. from the web plugin."},
+            "images": {"allOf": [{"$ref": "#/components/schemas/ChatAssistantImages"}], "description": "Generated images."}
+        }"##,
+        ),
+    },
+    Fix {
+        name: "annotation-schema",
+        reason: "the schema for `annotations` items, from the web-search docs (url_citation) and the PDF docs \
+                 (file, as OpenRouter's own example shows it) (WIRE.md section 2)",
+        target: "/components/schemas",
+        change: Change::AddEntries(ANNOTATION),
+    },
+    Fix {
+        name: "image-tokens",
+        reason: "the docs' usage type counts image output tokens (WIRE.md section 2)",
+        target: "/components/schemas/ChatUsage/properties/completion_tokens_details",
+        change: Change::AddProperties(r#"{"image_tokens": {"type": "integer", "format": "uint64", "nullable": true}}"#),
+    },
+    Fix {
+        name: "reasoning-options",
+        reason: "the reasoning docs document `max_tokens`, `exclude` and `enabled` (WIRE.md section 6, item 7)",
+        target: "/components/schemas/ChatRequest/properties/reasoning",
+        change: Change::AddProperties(REASONING_OPTIONS),
+    },
+];
+
+const PROVIDER: &str = r#"{"provider": {"type": "string", "description": "The upstream provider that served the request, e.g. `OpenAI`."}}"#;
+
+const CHOICE_FIELDS: &str = r##"{
+    "native_finish_reason": {"type": "string", "nullable": true, "description": "The provider's own finish reason, e.g. `end_turn` or `MAX_TOKENS`."},
+    "error": {"allOf": [{"$ref": "#/components/schemas/ErrorBody"}], "description": "Set when the provider failed mid-generation; `finish_reason` is then `error`."}
+}"##;
+
+const ANNOTATION: &str = r##"{
+            "Annotation": {
+                "description": "An annotation attached to the answer: a citation, or a parsed file.",
+                "oneOf": [
+                    {"$ref": "#/components/schemas/UrlCitationAnnotation"},
+                    {"$ref": "#/components/schemas/FileAnnotation"}
+                ]
+            },
+            "UrlCitationAnnotation": {
+                "type": "object",
+                "description": "A citation of a web page.",
+                "properties": {
+                    "type": {"type": "string", "enum": ["url_citation"]},
+                    "url_citation": {
+                        "type": "object", "title": "UrlCitation",
+                        "properties": {
+                            "url": {"type": "string"}, "title": {"type": "string"}, "content": {"type": "string"},
+                            "start_index": {"type": "integer", "format": "uint32"}, "end_index": {"type": "integer", "format": "uint32"}
+                        },
+                        "required": ["url"]
+                    }
+                },
+                "required": ["type", "url_citation"]
+            },
+            "FileAnnotation": {
+                "type": "object",
+                "description": "A file (a PDF) as parsed for the model; send it back to skip parsing it again.",
+                "properties": {
+                    "type": {"type": "string", "enum": ["file"]},
+                    "file": {
+                        "type": "object", "title": "ParsedFile",
+                        "properties": {
+                            "hash": {"type": "string"}, "name": {"type": "string"},
+                            "content": {"type": "array", "items": {}}
+                        },
+                        "required": ["hash"]
+                    }
+                },
+                "required": ["type", "file"]
+            }
+        }"##;
+
+const REASONING_OPTIONS: &str = r#"{
+    "max_tokens": {"type": "integer", "format": "uint64", "nullable": true, "description": "A token budget for reasoning (models that take one)."},
+    "exclude": {"type": "boolean", "nullable": true, "description": "Reason, but leave the reasoning out of the response."},
+    "enabled": {"type": "boolean", "nullable": true, "description": "Turn reasoning on at the default effort."}
+}"#;
+
+/// Every fix the docs page needs, applied in order.
+pub const PAGE_FIXES: &[Fix] = &[
     Fix {
         name: "video-parts-lost-video-url",
         reason: "the inline `input_video` and `video_url` content-part variants lost their `video_url` property; \
@@ -157,49 +295,7 @@ pub const FIXES: &[Fix] = &[
         reason: "the schema for `annotations` items, from the web-search docs (url_citation) and the PDF docs \
                  (file, as OpenRouter's own example shows it) (WIRE.md section 2)",
         target: "/components/schemas",
-        change: Change::AddEntries(
-            r##"{
-            "Annotation": {
-                "description": "An annotation attached to the answer: a citation, or a parsed file.",
-                "oneOf": [
-                    {"$ref": "#/components/schemas/UrlCitationAnnotation"},
-                    {"$ref": "#/components/schemas/FileAnnotation"}
-                ]
-            },
-            "UrlCitationAnnotation": {
-                "type": "object",
-                "description": "A citation of a web page.",
-                "properties": {
-                    "type": {"type": "string", "enum": ["url_citation"]},
-                    "url_citation": {
-                        "type": "object", "title": "UrlCitation",
-                        "properties": {
-                            "url": {"type": "string"}, "title": {"type": "string"}, "content": {"type": "string"},
-                            "start_index": {"type": "integer", "format": "uint32"}, "end_index": {"type": "integer", "format": "uint32"}
-                        },
-                        "required": ["url"]
-                    }
-                },
-                "required": ["type", "url_citation"]
-            },
-            "FileAnnotation": {
-                "type": "object",
-                "description": "A file (a PDF) as parsed for the model; send it back to skip parsing it again.",
-                "properties": {
-                    "type": {"type": "string", "enum": ["file"]},
-                    "file": {
-                        "type": "object", "title": "ParsedFile",
-                        "properties": {
-                            "hash": {"type": "string"}, "name": {"type": "string"},
-                            "content": {"type": "array", "items": {}}
-                        },
-                        "required": ["hash"]
-                    }
-                },
-                "required": ["type", "file"]
-            }
-        }"##,
-        ),
+        change: Change::AddEntries(ANNOTATION),
     },
     Fix {
         name: "reasoning-options",
@@ -328,9 +424,9 @@ const STREAM_CHUNK: &str = r##"{
     }
 }"##;
 
-/// Checks every precondition, then applies every fix.
-pub fn apply(spec: &mut Value) -> Result<(), Error> {
-    for fix in FIXES {
+/// Checks every precondition, then applies every fix of `fixes`.
+pub fn apply(spec: &mut Value, fixes: &[Fix]) -> Result<(), Error> {
+    for fix in fixes {
         apply_one(spec, fix).map_err(|why| {
             Error(format!(
                 "fix `{}` no longer applies at `{}`: {why}.\n  Its reason: {}.\n  Retire or update it in codegen/src/fixes.rs",
@@ -344,9 +440,10 @@ pub fn apply(spec: &mut Value) -> Result<(), Error> {
 /// Each fix, in order, with whether it applies to `document` (normalized first, as the build does;
 /// the fixes before it applied where they could). For the refresh summary: which fixes retire.
 pub fn applicable(document: &Value) -> Vec<(&'static str, Result<(), String>)> {
+    let fixes = crate::Source::of(document).fixes();
     match crate::summary::normalized_copy(document) {
-        Ok(mut spec) => FIXES.iter().map(|fix| (fix.name, apply_one(&mut spec, fix))).collect(),
-        Err(e) => FIXES.iter().map(|fix| (fix.name, Err(format!("the spec does not normalize: {e}")))).collect(),
+        Ok(mut spec) => fixes.iter().map(|fix| (fix.name, apply_one(&mut spec, fix))).collect(),
+        Err(e) => fixes.iter().map(|fix| (fix.name, Err(format!("the spec does not normalize: {e}")))).collect(),
     }
 }
 
@@ -372,6 +469,13 @@ fn apply_one(spec: &mut Value, fix: &Fix) -> Result<(), String> {
                 }
                 existing.push(json!(value));
             }
+            Ok(())
+        }
+        Change::Replace { when: (pointer, expected), with } => {
+            if target.pointer(pointer).and_then(Value::as_str) != Some(*expected) {
+                return Err(format!("`{pointer}` is no longer `{expected}`"));
+            }
+            *target = serde_json::from_str(with).expect("fix replacements are valid JSON");
             Ok(())
         }
         Change::BranchToRef(replacements) => {
@@ -458,16 +562,25 @@ mod tests {
     }
 
     #[test]
-    fn every_fix_applies_to_the_vendored_spec_and_fails_on_a_second_run() {
-        let text =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/chat-completions.yaml")).unwrap();
-        let mut s = crate::parse_yaml(&text).unwrap();
-        crate::normalize::normalize(&mut s).unwrap();
-        apply(&mut s).unwrap();
-        // Applied once more, every fix must find its own change and refuse: that is the
-        // precondition that retires a fix once upstream makes the same change.
-        for fix in FIXES {
-            assert!(apply_one(&mut s, fix).is_err(), "fix `{}` would apply twice", fix.name);
+    fn every_fix_applies_to_its_source_and_fails_on_a_second_run() {
+        let published =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openrouter.yaml")).unwrap();
+        let page = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/send-chat-completion-request.md"
+        ))
+        .unwrap();
+        let page = crate::page::extract_spec(&page).unwrap();
+        for (text, source) in [(published, crate::Source::Published), (page, crate::Source::DocsPage)] {
+            let mut s = crate::parse_yaml(&text).unwrap();
+            assert_eq!(crate::Source::of(&s), source);
+            crate::normalize::normalize(&mut s).unwrap();
+            apply(&mut s, source.fixes()).unwrap();
+            // Applied once more, every fix must find its own change and refuse: that is the
+            // precondition that retires a fix once upstream makes the same change.
+            for fix in source.fixes() {
+                assert!(apply_one(&mut s, fix).is_err(), "fix `{}` would apply twice", fix.name);
+            }
         }
     }
 }

@@ -5,16 +5,51 @@
 //! [`derives`], then prettyplease).
 //! `build.rs` calls [`build`]; the `refresh` binary calls [`page::extract_spec`].
 
+pub mod areas;
 pub mod derives;
 pub mod fixes;
 pub mod generate;
 pub mod normalize;
+pub mod operations;
 pub mod page;
 pub mod refresh;
 pub mod summary;
 mod util;
 
 use serde_json::Value;
+
+/// The two kinds of input the pipeline reads; each has its own fixes and names tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The whole spec OpenRouter publishes at <https://openrouter.ai/openapi.yaml>: the build input.
+    Published,
+    /// The YAML block of one docs page (`send-chat-completion-request.mdx`), where the crate began.
+    DocsPage,
+}
+
+impl Source {
+    /// The docs pages' generator versions their spec `endpoint_<area>.<operation>`.
+    pub fn of(spec: &Value) -> Source {
+        let version = spec.pointer("/info/version").and_then(Value::as_str).unwrap_or_default();
+        if version.starts_with("endpoint_") { Source::DocsPage } else { Source::Published }
+    }
+
+    /// Its table of upstream mistakes.
+    pub fn fixes(self) -> &'static [fixes::Fix] {
+        match self {
+            Source::Published => fixes::FIXES,
+            Source::DocsPage => fixes::PAGE_FIXES,
+        }
+    }
+
+    /// Its table of names.
+    pub fn names(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Source::Published => normalize::NAMES,
+            Source::DocsPage => normalize::PAGE_NAMES,
+        }
+    }
+}
 
 /// What one run of the pipeline produces.
 pub struct Output {
@@ -41,21 +76,28 @@ pub fn parse_yaml(text: &str) -> Result<Value, Error> {
     serde_yaml_ng::from_str(text).map_err(|e| Error(format!("the vendored spec is not valid YAML: {e}")))
 }
 
-/// Turns the normalized document into the spec progenitor reads (before generation).
-pub fn normalized(spec_text: &str) -> Result<Value, Error> {
+/// Turns the vendored spec into the normalized document: only the operations of `areas` (see
+/// [`areas::keep`]), each operation's inline schemas lifted into named components.
+pub fn normalized(spec_text: &str, areas: &[&str]) -> Result<Value, Error> {
     let mut spec = parse_yaml(spec_text)?;
+    let source = Source::of(&spec);
+    areas::keep(&mut spec, areas)?;
     normalize::normalize(&mut spec)?;
-    fixes::apply(&mut spec)?;
-    normalize::finish(&mut spec)?;
+    fixes::apply(&mut spec, source.fixes())?;
+    operations::lift_inline_schemas(&mut spec)?;
+    normalize::finish(&mut spec, source.names())?;
+    // Again: `finish` inlines aliases, some of which were an operation's body or answer.
+    operations::lift_inline_schemas(&mut spec)?;
+    operations::rust_names(&mut spec)?;
     Ok(spec)
 }
 
-/// Runs the whole pipeline on the vendored spec text.
+/// Runs the whole pipeline on the vendored spec text, for the operations of `areas`.
 ///
 /// The normalized document is the API contract (what Prism serves); progenitor reads a copy whose
 /// response side is opened so that unknown values decode (see [`normalize::open_response_side`]).
-pub fn build(spec_text: &str) -> Result<Output, Error> {
-    generate_from(spec_text, normalized(spec_text)?)
+pub fn build(spec_text: &str, areas: &[&str]) -> Result<Output, Error> {
+    generate_from(spec_text, normalized(spec_text, areas)?)
 }
 
 /// Generates from an already normalized document (split out so tests can feed one in).
@@ -64,6 +106,8 @@ pub fn generate_from(spec_text: &str, spec: Value) -> Result<Output, Error> {
     normalize::unions_for_codegen(&mut for_codegen);
     normalize::open_response_side(&mut for_codegen);
     let code = generate::generate(&for_codegen, &util::sha256_hex(spec_text.as_bytes()))?;
-    let normalized_json = serde_json::to_string_pretty(&spec).expect("a JSON value serializes") + "\n";
+    let mut contract = spec;
+    normalize::contract_nullability(&mut contract);
+    let normalized_json = serde_json::to_string_pretty(&contract).expect("a JSON value serializes") + "\n";
     Ok(Output { normalized_json, code })
 }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use crate::Error;
-use crate::util::{ref_name, schema_ref, schemas, walk_objects};
+use crate::util::{ref_name, schema_ref, schemas, union_branches_mut, walk_named, walk_objects};
 
 /// The rules that work on the page as upstream publishes it, in order.
 pub fn normalize(spec: &mut Value) -> Result<(), Error> {
@@ -24,12 +24,15 @@ pub fn normalize(spec: &mut Value) -> Result<(), Error> {
     drop_auth_header(spec);
     defaults_to_docs(spec);
     ref_siblings(spec);
+    drop_empty_all_of_parts(spec);
+    flatten_overriding_all_of(spec);
     error_envelope(spec);
     Ok(())
 }
 
-/// The rules that shape the final names and the response side, after the fixes.
-pub fn finish(spec: &mut Value) -> Result<(), Error> {
+/// The rules that shape the final names and the response side, after the fixes; `names` is the
+/// names table of the input's kind ([`crate::Source::names`]).
+pub fn finish(spec: &mut Value, names: &[(&str, &str)]) -> Result<(), Error> {
     shared_error_response(spec);
     inline_aliases(spec)?;
     integer_counts(spec);
@@ -37,10 +40,12 @@ pub fn finish(spec: &mut Value) -> Result<(), Error> {
     lift_union_branches(spec);
     merge_string_enum_branches(spec);
     title_scalar_branches(spec);
+    title_prefix_branches(spec);
+    nullable_components_to_uses(spec);
     optional_refs_not_nullable(spec);
     known_or_any_string_as_any_of(spec);
-    merge_duplicates(spec);
-    rename_schemas(spec, NAMES)?;
+    merge_duplicates(spec, names);
+    rename_schemas(spec, names)?;
     drop_unused(spec);
     check_names(spec)?;
     check_refs(spec)
@@ -118,7 +123,7 @@ pub fn flatten_tags(spec: &mut Value) {
 /// 3.1 nullability → 3.0 `nullable: true`.
 ///
 /// `type: [T, 'null']` → `type: T`; `oneOf: [X, {type: 'null'}]` → `X` (a lone `$ref` stays a
-/// `$ref` under `allOf`, since 3.0 ignores the siblings of a `$ref`).
+/// `$ref` under `allOf`, since 3.0 ignores the siblings of a `$ref`); `enum: [a, null]` → `[a]`.
 pub fn downgrade_nullable(spec: &mut Value) {
     walk_objects(spec, &mut |schema| {
         if let Some(Value::Array(types)) = schema.get("type") {
@@ -138,6 +143,13 @@ pub fn downgrade_nullable(spec: &mut Value) {
             if had_null {
                 schema.insert("nullable".into(), json!(true));
             }
+        }
+        // `enum: [a, b, null]`: the null is the nullability, not a value.
+        if let Some(Value::Array(values)) = schema.get_mut("enum")
+            && values.iter().any(Value::is_null)
+        {
+            values.retain(|v| !v.is_null());
+            schema.insert("nullable".into(), json!(true));
         }
         for key in ["oneOf", "anyOf"] {
             let Some(Value::Array(branches)) = schema.get_mut(key) else { continue };
@@ -168,6 +180,28 @@ fn lift_single(schema: &mut Map<String, Value>, only: Value) {
     }
 }
 
+/// Strings keep no `pattern`, no length bounds and no `format` that typify maps to another crate
+/// (`uuid`, `date-time`, `date`): they stay plain `String`s, not newtypes that validate.
+///
+/// The generated types would otherwise need `regress`, `uuid` and `chrono` (compile time for every
+/// user), and a server's timestamp in a slightly different form, or a key that is not quite a
+/// UUID, would cost the whole response. The contract (what Prism serves) keeps both.
+pub fn plain_strings(spec: &mut Value) {
+    walk_objects(spec, &mut |schema| {
+        if schema.get("type").and_then(Value::as_str) != Some("string") {
+            return;
+        }
+        for constraint in ["pattern", "minLength", "maxLength"] {
+            if schema.get(constraint).is_some_and(|v| v.is_string() || v.is_number()) {
+                schema.remove(constraint);
+            }
+        }
+        if matches!(schema.get("format").and_then(Value::as_str), Some("uuid" | "date-time" | "date")) {
+            schema.remove("format");
+        }
+    });
+}
+
 /// "Any type" schemas become `{}`; an "Any type" branch next to typed branches of a union is dropped.
 ///
 /// The page emits `{description: Any type}` as a catch-all branch (`max_price.prompt` is
@@ -178,6 +212,13 @@ pub fn drop_any_type(spec: &mut Value) {
     walk_objects(spec, &mut |schema| {
         if schema.get("description").and_then(Value::as_str) == Some("Any type") && schema.len() == 1 {
             schema.remove("description");
+        }
+        // `enum: [a, b, null]`: the null is the nullability, not a value.
+        if let Some(Value::Array(values)) = schema.get_mut("enum")
+            && values.iter().any(Value::is_null)
+        {
+            values.retain(|v| !v.is_null());
+            schema.insert("nullable".into(), json!(true));
         }
         for key in ["oneOf", "anyOf"] {
             let Some(Value::Array(branches)) = schema.get_mut(key) else { continue };
@@ -233,7 +274,8 @@ const INTEGER_FIELDS: &[(&str, &str)] = &[
     ("bytes", "uint8"), // logprob bytes: an array of byte values
 ];
 
-/// Counts typed as `number/double` (token counts, `index`, `created`, ...) become unsigned integers.
+/// Counts typed as `number/double` or as a plain `integer` (token counts, `index`, `created`, ...)
+/// become unsigned integers of a fitting width.
 pub fn integer_counts(spec: &mut Value) {
     walk_objects(spec, &mut |schema| {
         let Some(Value::Object(properties)) = schema.get_mut("properties") else { return };
@@ -248,8 +290,11 @@ pub fn integer_counts(spec: &mut Value) {
                 Some("array") => property.get_mut("items"),
                 _ => Some(property),
             };
+            let untyped_integer = |t: &Map<String, Value>| {
+                t.get("type").and_then(Value::as_str) == Some("integer") && !t.contains_key("format")
+            };
             if let Some(Value::Object(target)) = target
-                && target.get("type").and_then(Value::as_str) == Some("number")
+                && (target.get("type").and_then(Value::as_str) == Some("number") || untyped_integer(target))
             {
                 target.insert("type".into(), json!("integer"));
                 target.insert("format".into(), json!(format));
@@ -291,6 +336,48 @@ pub fn ref_siblings(spec: &mut Value) {
     });
 }
 
+/// `allOf` parts that add nothing are dropped, their documentation moved to the parent:
+/// `{allOf: [$ref ReasoningEffort, {description: D}]}` is `{allOf: [$ref ReasoningEffort],
+/// description: D}`, and an empty object part (`{type: object, properties: {}}`) goes.
+///
+/// typify merges every `allOf` into a copy of its parts: the published spec's documented
+/// `$ref`s would each become a closed copy of the referenced enum (`ModelReasoningDefaultEffort`).
+pub fn drop_empty_all_of_parts(spec: &mut Value) {
+    // `required` too: the published spec repeats, next to a `$ref`, what the component requires.
+    const ADDS_NOTHING: &[&str] =
+        &["description", "title", "example", "examples", "type", "properties", "additionalProperties", "required"];
+    walk_objects(spec, &mut |schema| {
+        let Some(Value::Array(parts)) = schema.get_mut("allOf") else { return };
+        if parts.len() < 2 {
+            return;
+        }
+        let empty = |part: &Value| {
+            part.as_object().is_some_and(|o| {
+                o.keys().all(|k| ADDS_NOTHING.contains(&k.as_str()))
+                    && o.get("type").is_none_or(|t| t == "object")
+                    && o.get("properties").is_none_or(|p| p.as_object().is_some_and(Map::is_empty))
+                    && o.get("additionalProperties").is_none_or(|a| a == &json!({}) || a == &json!(true))
+            })
+        };
+        let mut docs = Vec::new();
+        parts.retain(|part| {
+            if empty(part) {
+                docs.extend(["description", "title"].iter().filter_map(|k| Some((*k, part.get(*k)?.clone()))));
+                false
+            } else {
+                true
+            }
+        });
+        if parts.is_empty() {
+            schema.remove("allOf");
+            schema.insert("type".into(), json!("object"));
+        }
+        for (key, value) in docs {
+            schema.entry(key).or_insert(value);
+        }
+    });
+}
+
 /// Adds OpenRouter's error envelope (WIRE.md section 4) as `ErrorResponse` and its `ErrorBody`.
 pub fn error_envelope(spec: &mut Value) {
     let schemas = schemas(spec);
@@ -320,6 +407,8 @@ pub fn shared_error_response(spec: &mut Value) {
 
 /// Inline union branches become component schemas: a `$ref` to an identical component where one
 /// exists, else a new component named `<Union><Tag>` (the tag is the branch's one-value enum).
+/// Unions inside a schema (a property's `anyOf`) are named as typify would name them
+/// (`MessagesRequestToolsItem`), so their branches read `MessagesRequestToolsItemCustom`.
 ///
 /// typify turns inline branches into anonymous `VariantN` struct variants; named branches give
 /// named types users can build and match. The page also spells the text content part out inline
@@ -334,14 +423,37 @@ pub fn lift_union_branches(spec: &mut Value) {
     };
     let by_content: BTreeMap<String, String> =
         schemas(spec).iter().map(|(name, schema)| (strip(schema), name.clone())).collect();
+    let mut taken: BTreeSet<String> = schemas(spec).keys().cloned().collect();
     let mut lifted = Map::new();
-    for (union_name, union) in schemas(spec).iter_mut() {
-        let Some(Value::Array(branches)) = union.get_mut("oneOf") else { continue };
-        for branch in branches.iter_mut() {
+    walk_named(spec, &mut |union, union_name| {
+        let Some(branches) = union_branches_mut(union) else { return };
+        // Several list branches (`[string] | [number] | [[number]] | [{content}]`): typify would
+        // call each `Array`, then give up on names. Each is titled by what it lists, an inline
+        // item object first becoming `<Union>Item`.
+        if branches.iter().filter(|b| b["type"] == "array").count() > 1 {
+            for branch in branches.iter_mut().filter(|b| b["type"] == "array") {
+                let item = &mut branch["items"];
+                if item.get("properties").is_some() && taken.insert(format!("{union_name}Item")) {
+                    let name = format!("{union_name}Item");
+                    lifted.insert(name.clone(), std::mem::replace(item, schema_ref(&name)));
+                }
+                if let Some(title) = list_title(branch) {
+                    branch["title"] = json!(title);
+                }
+            }
+        }
+        let keys = branch_keys(branches);
+        for (branch, key) in branches.iter_mut().zip(keys) {
+            if branch.get("$ref").is_some() {
+                continue;
+            }
             if let Some(name) = by_content.get(&strip(branch)) {
                 *branch = schema_ref(name);
-            } else if let Some(tag) = tag_value(branch) {
+            } else if let Some(tag) = key {
                 let name = format!("{union_name}{}", pascal_case(&tag));
+                if !taken.insert(name.clone()) {
+                    continue; // a name already taken: typify's own name, which the name check then judges
+                }
                 let mut schema = std::mem::replace(branch, schema_ref(&name));
                 if let Some(o) = schema.as_object_mut() {
                     o.remove("description");
@@ -349,16 +461,53 @@ pub fn lift_union_branches(spec: &mut Value) {
                 lifted.insert(name, schema);
             }
         }
-    }
+    });
     schemas(spec).extend(lifted);
 }
 
 /// The value of the object's one-value enum property (its union tag), if it has one.
+/// What names each branch of a union: its tag, or for an inline object without one, the property
+/// that sets it apart from the other branches (`{prompt} | {messages}`), when that is unambiguous.
+fn branch_keys(branches: &[Value]) -> Vec<Option<String>> {
+    // An inline extension of a component (`allOf: [$ref FunctionTool, {defer_loading}]`) is
+    // named after it.
+    let extends = |b: &Value| b.pointer("/allOf/0").and_then(Value::as_object).and_then(ref_name).map(str::to_owned);
+    let tags: Vec<Option<String>> = branches.iter().map(|b| tag_value(b).or_else(|| extends(b))).collect();
+    let untagged: Vec<Option<String>> = branches
+        .iter()
+        .zip(&tags)
+        .map(|(b, tag)| {
+            let o = b.as_object().filter(|o| tag.is_none() && o.contains_key("properties"))?;
+            let required = o.get("required").and_then(Value::as_array).and_then(|r| r.first()?.as_str());
+            let first = o.get("properties")?.as_object()?.keys().next().map(String::as_str);
+            required.or(first).map(str::to_owned)
+        })
+        .collect();
+    let all: Vec<&String> = tags.iter().chain(&untagged).flatten().collect();
+    let unique = all.iter().collect::<BTreeSet<_>>().len() == all.len();
+    tags.into_iter().zip(untagged).map(|(tag, key)| tag.or(key.filter(|_| unique))).collect()
+}
+
+/// The one-value enum that tags a union branch: its `type` property's first, else any property's.
 fn tag_value(schema: &Value) -> Option<String> {
-    schema.get("properties")?.as_object()?.values().find_map(|p| match p.get("enum")?.as_array()?.as_slice() {
+    let one_value = |p: &Value| match p.get("enum")?.as_array()?.as_slice() {
         [Value::String(tag)] => Some(tag.clone()),
         _ => None,
-    })
+    };
+    let properties = schema.get("properties")?.as_object()?;
+    properties.get("type").and_then(one_value).or_else(|| properties.values().find_map(one_value))
+}
+
+/// `StringList`, `NumberListList`, `ContentPartList`: what a list branch holds.
+fn list_title(schema: &Value) -> Option<String> {
+    let items = schema.get("items")?;
+    let item = match (items.as_object().and_then(ref_name), items.get("type").and_then(Value::as_str)) {
+        (Some(name), _) => name.to_owned(),
+        (None, Some("array")) => list_title(items)?,
+        (None, Some(kind @ ("string" | "number" | "integer" | "boolean"))) => pascal_case(kind),
+        _ => return None,
+    };
+    Some(format!("{item}List"))
 }
 
 fn pascal_case(text: &str) -> String {
@@ -368,18 +517,29 @@ fn pascal_case(text: &str) -> String {
         .collect()
 }
 
-/// Union branches that are each a string enum merge into one `<Union>Mode` enum.
+/// Union branches that are each a one-value string enum merge into one `<Union>Mode` enum, in
+/// `oneOf` and `anyOf` unions alike, components or inline.
 ///
 /// `tool_choice` is `"none" | "auto" | "required" | {function}`: `ToolChoice::Mode(ToolChoiceMode)`
 /// reads better than three one-value enums named `ToolChoiceVariant0..2`.
 pub fn merge_string_enum_branches(spec: &mut Value) {
     let mut modes = Map::new();
-    for (name, union) in schemas(spec).iter_mut() {
-        let Some(Value::Array(branches)) = union.get_mut("oneOf") else { continue };
-        let is_string_enum =
-            |b: &Value| b["type"] == "string" && b["enum"].is_array() && b.as_object().is_some_and(|o| o.len() == 2);
+    let mut taken: BTreeSet<String> = schemas(spec).keys().cloned().collect();
+    walk_named(spec, &mut |union, name| {
+        let Some(branches) = union_branches_mut(union) else { return };
+        let is_string_enum = |b: &Value| {
+            b["type"] == "string"
+                && b["enum"].as_array().is_some_and(|values| values.len() == 1)
+                && b.as_object().is_some_and(|o| {
+                    o.keys().all(|k| matches!(k.as_str(), "type" | "enum" | "description" | "title" | "example"))
+                })
+        };
         if branches.iter().filter(|b| is_string_enum(b)).count() < 2 {
-            continue;
+            return;
+        }
+        let mode = format!("{name}Mode");
+        if !taken.insert(mode.clone()) {
+            return;
         }
         let values: Vec<Value> = branches
             .iter()
@@ -388,25 +548,109 @@ pub fn merge_string_enum_branches(spec: &mut Value) {
             .collect();
         let at = branches.iter().position(is_string_enum).unwrap_or(0);
         branches.retain(|b| !is_string_enum(b));
-        let mode = format!("{name}Mode");
         branches.insert(at, json!({ "allOf": [schema_ref(&mode)], "title": "Mode" }));
         modes.insert(mode, json!({ "type": "string", "enum": values }));
-    }
+    });
     schemas(spec).extend(modes);
 }
 
-/// Optional properties that wrap a `$ref` (`allOf: [$ref]`) drop `nullable`.
+/// A component that is itself nullable (`Usage: {anyOf: [{...}, {type: 'null'}]}` in 3.1) moves
+/// its nullability to the places that use it: `{allOf: [$ref Usage], nullable: true}`.
+///
+/// typify turns a nullable component into a newtype over an `Option` of an inner type it gives
+/// the same name, which does not compile (six such components in the published spec). Where the
+/// use is an optional property, [`optional_refs_not_nullable`] then drops the `nullable` again.
+pub fn nullable_components_to_uses(spec: &mut Value) {
+    let mut nullable = BTreeSet::new();
+    for (name, schema) in schemas(spec).iter_mut() {
+        if let Some(schema) = schema.as_object_mut()
+            && schema.remove("nullable") == Some(json!(true))
+        {
+            nullable.insert(name.clone());
+        }
+    }
+    walk_objects(spec, &mut |schema| {
+        if ref_name(schema).is_some_and(|n| nullable.contains(n)) && schema.len() == 1 {
+            let reference = std::mem::take(schema);
+            schema.insert("allOf".into(), json!([reference]));
+            schema.insert("nullable".into(), json!(true));
+        }
+    });
+}
+
+/// A union whose `$ref` branches are named so that one name starts all the others
+/// (`ProviderSort | ProviderSortConfig`) titles its branches: typify cuts the common prefix from
+/// variant names, and gives up (`Variant0`, `Variant1`) when a name is left empty. The branch
+/// whose name is the prefix gets a word for its kind: `Value(ProviderSort)`, `Config(..)`.
+pub fn title_prefix_branches(spec: &mut Value) {
+    let components = schemas(spec).clone();
+    let kind = |name: &str| {
+        let schema = &components[name];
+        match schema.get("type").and_then(Value::as_str) {
+            _ if schema.get("enum").is_some() => "Value",
+            Some("string") => "Text",
+            Some("array") => "List",
+            Some("number" | "integer") => "Number",
+            _ => "Object",
+        }
+    };
+    walk_objects(spec, &mut |union| {
+        let Some(branches) = union_branches_mut(union) else { return };
+        let names: Vec<Option<String>> =
+            branches.iter().map(|b| b.as_object().and_then(ref_name).map(str::to_owned)).collect();
+        let Some(names) = names.into_iter().collect::<Option<Vec<String>>>() else { return };
+        if names.len() < 2 || !names.iter().any(|n| names.iter().all(|other| other.starts_with(n.as_str()))) {
+            return;
+        }
+        for (branch, name) in branches.iter_mut().zip(&names) {
+            if !components.contains_key(name) {
+                return;
+            }
+            let prefix_of_all = names.iter().all(|other| other.starts_with(name.as_str()));
+            let title = if prefix_of_all { format!("{name}{}", kind(name)) } else { name.clone() };
+            *branch = json!({ "allOf": [schema_ref(name)], "title": title });
+        }
+    });
+}
+
+/// The contract (what Prism serves) says "or null" without `nullable` where a schema has no
+/// `type`: `{allOf: [$ref X], nullable: true}` is `{anyOf: [$ref X, {enum: [null]}]}`, and a
+/// nullable union gains an `{enum: [null]}` branch.
+///
+/// OpenAPI 3.0 gives `nullable` no meaning without `type`; Prism's validator then refuses to
+/// compile the whole request schema and silently validates nothing. The generated code reads the
+/// `nullable` form (it makes the field an `Option`), so only the contract gets this one.
+pub fn contract_nullability(spec: &mut Value) {
+    walk_objects(spec, &mut |schema| {
+        if schema.get("nullable") != Some(&json!(true)) || schema.contains_key("type") {
+            return;
+        }
+        schema.remove("nullable");
+        let or_null = json!({ "enum": [null] });
+        if let Some(branches) = union_branches_mut(schema) {
+            branches.push(or_null);
+        } else if let Some(Value::Array(parts)) = schema.get("allOf")
+            && parts.len() == 1
+        {
+            let only = schema.remove("allOf").and_then(|mut p| p.as_array_mut()?.pop()).expect("one part");
+            schema.insert("anyOf".into(), Value::Array(vec![only, or_null]));
+        }
+    });
+}
+
+/// Optional properties that wrap a `$ref` (`allOf: [$ref]`) or are a union drop `nullable`.
 ///
 /// An optional property may be absent, and the client reads `null` as absent, so nothing is lost;
-/// but OpenAPI 3.0 gives `nullable` no meaning without `type`, and Prism then silently stops
-/// validating request bodies altogether.
+/// but OpenAPI 3.0 gives `nullable` no meaning without `type`, Prism then silently stops
+/// validating request bodies altogether, and typify names a nullable union's variants `Variant0..`.
 pub fn optional_refs_not_nullable(spec: &mut Value) {
     walk_objects(spec, &mut |schema| {
         let required: Vec<Value> = schema.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
         let Some(Value::Object(properties)) = schema.get_mut("properties") else { return };
         for (name, property) in properties.iter_mut() {
             let Some(property) = property.as_object_mut() else { continue };
-            if property.contains_key("allOf") && !property.contains_key("type") && !required.contains(&json!(name)) {
+            let wrapper = ["allOf", "oneOf", "anyOf"].iter().any(|k| property.contains_key(*k));
+            if wrapper && !property.contains_key("type") && !required.contains(&json!(name)) {
                 property.remove("nullable");
             }
         }
@@ -437,11 +681,13 @@ pub fn known_or_any_string_as_any_of(spec: &mut Value) {
     });
 }
 
-/// What the generator reads differs from the contract in one way: unions are `oneOf`.
+/// What the generator reads differs from the contract: strings are plain ([`plain_strings`]), and
+/// unions are `oneOf`.
 ///
 /// typify makes an untagged enum of a `oneOf` (serde tries the variants in order), but a struct
 /// of optional fields of an `anyOf`.
 pub fn unions_for_codegen(spec: &mut Value) {
+    plain_strings(spec);
     walk_objects(spec, &mut |schema| {
         if let Some(branches) = schema.remove("anyOf") {
             schema.insert("oneOf".into(), branches);
@@ -453,14 +699,15 @@ pub fn unions_for_codegen(spec: &mut Value) {
 /// `Number(f64)` / `String(String)` rather than `Double(f64)` (named after the format).
 pub fn title_scalar_branches(spec: &mut Value) {
     walk_objects(spec, &mut |schema| {
-        let Some(Value::Array(branches)) = schema.get_mut("oneOf") else { return };
+        let Some(branches) = union_branches_mut(schema) else { return };
         for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
             let title = match branch.get("type").and_then(Value::as_str) {
                 Some("number") => "Number",
                 Some("integer") => "Integer",
                 Some("boolean") => "Boolean",
                 Some("string") if !branch.contains_key("enum") => "String",
-                Some("array") => "Array",
+                // Not arrays: typify names an untitled one `Array` too, and a title would also
+                // name the item type (`ArrayItem`, shared across unrelated unions).
                 _ => continue,
             };
             branch.entry("title").or_insert(json!(title));
@@ -505,12 +752,132 @@ fn error_response_schema() -> Value {
     })
 }
 
-/// Component schemas with no meaning of their own are inlined where they are used.
+/// An `allOf` whose branches give one property two different schemas becomes one object schema.
+///
+/// The published spec overrides a property this way (`allOf: [$ref BaseEvent, {properties:
+/// {response: $ref OpenResponsesResult}}]` where the base has `response: $ref
+/// BaseResponsesResult`). typify merges the two schemas of such a property pairwise, which takes
+/// tens of seconds and silently drops the override's new values. Flattened, the later branch wins.
+///
+/// Only all-object `allOf`s are touched (inline objects, `$ref`s to one, nested `allOf`s of
+/// such); a branch with `oneOf`, `anyOf`, `not`, `enum` or `items` leaves the schema alone. The
+/// others keep typify's newtype-of-base shape: flattening them all would copy every base.
+/// Merge: a later property replaces an earlier one in its position; `required` is the ordered
+/// union; the last `additionalProperties` wins.
+pub fn flatten_overriding_all_of(spec: &mut Value) {
+    let components = schemas(spec).clone();
+    walk_objects(spec, &mut |schema| {
+        let Some(Value::Array(branches)) = schema.get("allOf") else { return };
+        let Some(flat) = flat_branches(branches, &components, 0) else { return };
+        if !overrides_a_property(&flat) {
+            return;
+        }
+        let mut properties = Map::new();
+        let mut required: Vec<Value> = Vec::new();
+        let mut additional = None;
+        for branch in &flat {
+            if let Some(Value::Object(props)) = branch.get("properties") {
+                for (name, property) in props {
+                    properties.insert(name.clone(), property.clone());
+                }
+            }
+            for name in branch.get("required").and_then(Value::as_array).into_iter().flatten() {
+                if !required.contains(name) {
+                    required.push(name.clone());
+                }
+            }
+            if let Some(a) = branch.get("additionalProperties") {
+                additional = Some(a.clone());
+            }
+        }
+        schema.remove("allOf");
+        schema.insert("type".into(), json!("object"));
+        schema.insert("properties".into(), Value::Object(properties));
+        if !required.is_empty() {
+            schema.insert("required".into(), Value::Array(required));
+        }
+        if let Some(additional) = additional {
+            schema.insert("additionalProperties".into(), additional);
+        }
+    });
+}
+
+/// The `allOf` branches as plain object schemas, `$ref`s and nested `allOf`s resolved; `None`
+/// when one is not a plain object.
+fn flat_branches(branches: &[Value], components: &Map<String, Value>, depth: usize) -> Option<Vec<Map<String, Value>>> {
+    const NOT_PLAIN: &[&str] = &["oneOf", "anyOf", "not", "enum", "items"];
+    if depth > 16 {
+        return None; // a reference cycle through `allOf`: leave it to the generator
+    }
+    let mut flat = Vec::new();
+    for branch in branches {
+        let mut branch = branch.as_object()?;
+        if let Some(target) = ref_name(branch) {
+            branch = components.get(target)?.as_object()?;
+        }
+        if NOT_PLAIN.iter().any(|k| branch.contains_key(*k)) {
+            return None;
+        }
+        if let Some(Value::Array(inner)) = branch.get("allOf") {
+            flat.extend(flat_branches(inner, components, depth + 1)?);
+            let mut rest = branch.clone();
+            rest.remove("allOf");
+            flat.push(rest);
+        } else if branch.get("type").is_none_or(|t| t == "object") {
+            flat.push(branch.clone());
+        } else {
+            return None;
+        }
+    }
+    Some(flat)
+}
+
+fn overrides_a_property(branches: &[Map<String, Value>]) -> bool {
+    let mut seen: BTreeMap<&str, Value> = BTreeMap::new();
+    for branch in branches {
+        for (name, property) in branch.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            let shape = without_docs(property);
+            match seen.get(name.as_str()) {
+                Some(earlier) if *earlier != shape => return true,
+                _ => {
+                    seen.insert(name, shape);
+                }
+            }
+        }
+    }
+    false
+}
+
+/// A schema without the keys that only document it, and `{allOf: [S]}` read as `S`.
+fn without_docs(schema: &Value) -> Value {
+    match schema {
+        Value::Object(o) => {
+            if let Some(Value::Array(one)) = o.get("allOf")
+                && one.len() == 1
+                && o.keys()
+                    .all(|k| k == "allOf" || matches!(k.as_str(), "description" | "title" | "example" | "examples"))
+            {
+                return without_docs(&one[0]);
+            }
+            let kept = o
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "description" | "title" | "example" | "examples"))
+                .map(|(k, v)| (k.clone(), without_docs(v)));
+            Value::Object(kept.collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(without_docs).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Component schemas with no meaning of their own are inlined where they are used (a list's
+/// inline item type keeps a name: `name_alias_items`).
 ///
 /// Inlined: plain scalars without `enum` (`ModelName: string`, `__schema11: number`), arrays,
 /// and nullable wrappers of a single `$ref`. These are the page generator's artefacts; a name
 /// for them would only hide the real type.
 pub fn inline_aliases(spec: &mut Value) -> Result<(), Error> {
+    name_alias_items(spec);
     let aliases: BTreeMap<String, Value> =
         schemas(spec).iter().filter(|(_, s)| is_alias(s)).map(|(n, s)| (n.clone(), s.clone())).collect();
     schemas(spec).retain(|name, _| !aliases.contains_key(name));
@@ -535,6 +902,26 @@ pub fn inline_aliases(spec: &mut Value) -> Result<(), Error> {
         }
     }
     Err(Error(format!("these schemas only refer to each other, in a cycle: {pending:?}")))
+}
+
+/// A list alias whose items are an inline object (`ChatAssistantImages: {type: array, items:
+/// {properties: ...}}`) first gives its items a component of their own (`ChatAssistantImage`),
+/// so that every place the list is inlined into shares one item type.
+fn name_alias_items(spec: &mut Value) {
+    let mut items = Map::new();
+    let taken: BTreeSet<String> = schemas(spec).keys().cloned().collect();
+    for (name, schema) in schemas(spec).iter_mut() {
+        let is_list = schema.get("type").and_then(Value::as_str) == Some("array");
+        let Some(item) = schema.get_mut("items").filter(|i| is_list && i.get("properties").is_some()) else {
+            continue;
+        };
+        let item_name = name.strip_suffix('s').map_or_else(|| format!("{name}Item"), str::to_owned);
+        if taken.contains(&item_name) || items.contains_key(&item_name) {
+            continue;
+        }
+        items.insert(item_name.clone(), std::mem::replace(item, schema_ref(&item_name)));
+    }
+    schemas(spec).extend(items);
 }
 
 fn is_alias(schema: &Value) -> bool {
@@ -562,11 +949,30 @@ fn merge_single_all_of(schema: &mut Map<String, Value>) {
     }
 }
 
-/// The names a user would choose, for every machine-numbered or misleading upstream name.
+/// The names a user would choose, for every machine-numbered or misleading upstream name in the
+/// published spec.
 ///
 /// An entry whose old name is gone fails the build: upstream renamed things and this table needs
 /// a look. [`check_names`] fails the build when a new machine-numbered name appears.
 pub const NAMES: &[(&str, &str)] = &[
+    // BM25 is the ranking function's real name; ending the type in it reads as a machine number.
+    ("AnthropicToolSearchToolBm25", "AnthropicToolSearchBm25Tool"),
+    // The name chat users have written since 0.1 (and `Result` reads as `std::result::Result`).
+    ("ChatResult", "ChatResponse"),
+    // One message, one content part: the plural names a list.
+    ("ChatMessages", "ChatMessage"),
+    ("ChatContentItems", "ChatContentPart"),
+    // `Enum` and `Union` say what the type's kind is, which Rust already shows.
+    ("ChatFinishReasonEnum", "ChatFinishReason"),
+    ("ChatReasoningSummaryVerbosityEnum", "ChatReasoningSummaryVerbosity"),
+    ("ReasoningDetailUnion", "ReasoningDetail"),
+    // The list `tools` takes holds function tools and OpenRouter's server tools alike.
+    ("ChatFunctionTool", "ChatTool"),
+    ("ChatFunctionToolFunction", "ChatFunctionTool"),
+];
+
+/// The same for the docs page, whose generator numbers its schemas (`__schema0`).
+pub const PAGE_NAMES: &[(&str, &str)] = &[
     ("Schema0", "ProviderPreferences"),
     ("Schema3", "DataCollection"),
     ("Schema5Items0", "ProviderName"),
@@ -704,37 +1110,110 @@ pub fn drop_unused(spec: &mut Value) {
 /// union branch: it is the tag that tells the branches apart, and the union's `Unknown` branch
 /// takes what it does not know. Request-only types stay closed.
 pub fn open_response_side(spec: &mut Value) {
-    let reachable = reachable_from(spec, RESPONSE_ROOTS);
+    let (roots, _) = crate::operations::roots(spec);
+    let roots: Vec<&str> = roots.iter().map(String::as_str).collect();
+    let reachable = reachable_from(spec, &roots);
     let branches = union_branches(spec);
+    let taken: BTreeSet<String> = schemas(spec).keys().cloned().collect();
+    let objects: BTreeSet<String> = schemas(spec)
+        .iter()
+        .filter(|(_, s)| s.get("properties").is_some() || s.get("oneOf").is_some() || s.get("allOf").is_some())
+        .map(|(n, _)| n.clone())
+        .collect();
     let schemas = schemas(spec);
-    let mut known_enums = Map::new();
+    let mut opener = Opener { known_enums: Map::new(), taken, objects };
     for name in &reachable {
         let Some(Value::Object(schema)) = schemas.get_mut(name) else { continue };
-        if is_string_enum(schema, 2) {
-            open_enum(schema, format!("Known{name}"), &mut known_enums);
-        } else if let Some(Value::Array(branches)) = schema.get_mut("oneOf")
-            && branches.iter().all(|b| b["type"] != "string")
-        {
-            branches.push(json!({
-                "type": "object",
-                "additionalProperties": {},
-                "title": "Unknown",
-                "description": "A variant this version of the crate does not know yet, kept as JSON."
-            }));
-        }
-        let fewest = if branches.contains(name) { 2 } else { 1 };
+        opener.open(schema, name, Position::Root { is_branch: branches.contains(name) });
+    }
+    schemas.extend(opener.known_enums);
+    schemas.sort_keys();
+}
+
+/// Where a schema sits, which decides whether a one-value enum there is a tag.
+#[derive(Clone, Copy)]
+enum Position {
+    Root { is_branch: bool },
+    Property { of_branch: bool },
+    Nested,
+    Branch,
+}
+
+struct Opener {
+    known_enums: Map<String, Value>,
+    taken: BTreeSet<String>,
+    /// Components that are objects (or unions of them).
+    objects: BTreeSet<String>,
+}
+
+impl Opener {
+    /// Opens `schema` (named `name` as typify would name it) and everything inline under it.
+    fn open(&mut self, schema: &mut Map<String, Value>, name: &str, position: Position) {
+        let is_branch = matches!(position, Position::Root { is_branch: true } | Position::Branch);
         if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-            for (property, property_schema) in properties.iter_mut() {
-                if let Value::Object(property_schema) = property_schema
-                    && is_string_enum(property_schema, fewest)
-                {
-                    open_enum(property_schema, format!("Known{name}{}", pascal_case(property)), &mut known_enums);
+            for (property, sub) in properties.iter_mut() {
+                if let Value::Object(sub) = sub {
+                    self.open(
+                        sub,
+                        &format!("{name}{}", pascal_case(property)),
+                        Position::Property { of_branch: is_branch },
+                    );
                 }
             }
         }
+        for (key, suffix) in [("items", "Item"), ("additionalProperties", "Value")] {
+            if let Some(Value::Object(sub)) = schema.get_mut(key) {
+                self.open(sub, &format!("{name}{suffix}"), Position::Nested);
+            }
+        }
+        if let Some(Value::Array(parts)) = schema.get_mut("allOf") {
+            for part in parts.iter_mut().filter_map(Value::as_object_mut) {
+                self.open(part, name, position);
+            }
+        }
+        if let Some(Value::Array(branches)) = schema.get_mut("oneOf") {
+            for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+                self.open(branch, name, Position::Branch);
+            }
+            // A union with an object branch can grow another object; one of strings, numbers or
+            // lists (`String | Array`) chooses by the JSON kind, which cannot grow.
+            let object_ish = |b: &Value| {
+                let target = b
+                    .as_object()
+                    .and_then(ref_name)
+                    .or_else(|| b.pointer("/allOf/0").and_then(Value::as_object).and_then(ref_name));
+                b.get("properties").is_some() || target.is_some_and(|t| self.objects.contains(t))
+            };
+            let open_already = branches.iter().any(|b| b["title"] == "Unknown");
+            if !open_already && branches.iter().any(object_ish) {
+                branches.push(json!({
+                    "type": "object",
+                    "additionalProperties": {},
+                    "title": "Unknown",
+                    "description": "A variant this version of the crate does not know yet, kept as JSON."
+                }));
+            }
+        }
+        let fewest = match position {
+            Position::Root { is_branch: false } => 2,
+            Position::Root { is_branch: true } | Position::Branch => return,
+            Position::Property { of_branch } => {
+                if of_branch {
+                    2
+                } else {
+                    1
+                }
+            }
+            Position::Nested => 2,
+        };
+        if is_string_enum(schema, fewest) {
+            let mut known = format!("Known{name}");
+            while !self.taken.insert(known.clone()) {
+                known.push_str("Value");
+            }
+            open_enum(schema, known, &mut self.known_enums);
+        }
     }
-    schemas.extend(known_enums);
-    schemas.sort_keys();
 }
 
 /// The types responses are decoded into: what [`open_response_side`] opens.
@@ -751,7 +1230,13 @@ fn is_string_enum(schema: &Map<String, Value>, fewest: usize) -> bool {
 fn open_enum(schema: &mut Map<String, Value>, known_name: String, known_enums: &mut Map<String, Value>) {
     let description = schema.remove("description");
     schema.remove("title");
+    // Nullability belongs to the open union, not to the known values (typify would wrap them in an
+    // `Option` newtype that cannot parse).
+    let nullable = schema.remove("nullable");
     known_enums.insert(known_name.clone(), Value::Object(std::mem::take(schema)));
+    if let Some(nullable) = nullable {
+        schema.insert("nullable".into(), nullable);
+    }
     schema.insert(
         "oneOf".into(),
         json!([
@@ -812,11 +1297,15 @@ pub fn check_names(spec: &mut Value) -> Result<(), Error> {
 }
 
 /// `__schema3`, `Schema17Items`, `ChatGenerationParamsResponseFormat4`: names a generator made up.
+///
+/// A trailing date is a version, not a number (`ClearThinking20251015`, as Anthropic names tools).
 pub fn is_machine_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let numbered_schema =
         lower.match_indices("schema").any(|(i, _)| lower[i + 6..].starts_with(|c: char| c.is_ascii_digit()));
-    name.starts_with("__") || numbered_schema || name.ends_with(|c: char| c.is_ascii_digit())
+    let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let dated = digits == 8 && name[name.len() - 8..].starts_with("20");
+    name.starts_with("__") || numbered_schema || (digits > 0 && !dated)
 }
 
 /// Component schemas with identical content are one type, named after the first in [`NAMES`]
@@ -824,8 +1313,8 @@ pub fn is_machine_name(name: &str) -> bool {
 ///
 /// The page repeats `number | string` price limits under three names and the video URL object
 /// under two.
-pub fn merge_duplicates(spec: &mut Value) {
-    let rank = |name: &str| NAMES.iter().position(|(old, _)| *old == name).unwrap_or(usize::MAX);
+pub fn merge_duplicates(spec: &mut Value, names: &[(&str, &str)]) {
+    let rank = |name: &str| names.iter().position(|(old, _)| *old == name).unwrap_or(usize::MAX);
     let mut keep_for: BTreeMap<String, String> = BTreeMap::new();
     let mut by_content: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (name, schema) in schemas(spec).iter() {
@@ -877,6 +1366,100 @@ mod tests {
     }
 
     #[test]
+    fn strings_lose_patterns_and_the_formats_that_need_other_crates() {
+        let mut spec = doc(
+            "A: {type: string, format: uuid, pattern: '^x$', maxLength: 64}\nB: {type: string, format: date-time}\n\
+             C: {type: string, format: uri}\nD: {type: object, properties: {pattern: {type: string}}}",
+        );
+        plain_strings(&mut spec);
+        assert_eq!(*schema(&spec, "A"), json!({"type": "string"}));
+        assert_eq!(*schema(&spec, "B"), json!({"type": "string"}));
+        assert_eq!(*schema(&spec, "C"), json!({"type": "string", "format": "uri"}));
+        assert!(schema(&spec, "D")["properties"]["pattern"].is_object(), "a property named `pattern` stays");
+    }
+
+    #[test]
+    fn ref_branches_named_by_a_common_prefix_get_titles_typify_can_keep() {
+        let mut spec = doc("S: {type: string, enum: [a]}\nSConfig: {type: object}\n\
+             U: {anyOf: [{$ref: '#/components/schemas/S'}, {$ref: '#/components/schemas/SConfig'}]}\n\
+             V: {oneOf: [{$ref: '#/components/schemas/S'}, {$ref: '#/components/schemas/U'}]}");
+        title_prefix_branches(&mut spec);
+        assert_eq!(
+            schema(&spec, "U")["anyOf"],
+            json!([{"allOf": [{"$ref": "#/components/schemas/S"}], "title": "SValue"},
+                   {"allOf": [{"$ref": "#/components/schemas/SConfig"}], "title": "SConfig"}])
+        );
+        assert_eq!(schema(&spec, "V")["oneOf"][0], json!({"$ref": "#/components/schemas/S"}), "no common prefix");
+    }
+
+    #[test]
+    fn the_contract_says_or_null_without_nullable_where_there_is_no_type() {
+        let mut spec = doc("A: {allOf: [{$ref: '#/components/schemas/X'}], nullable: true, description: d}\n\
+             U: {oneOf: [{type: string}, {type: integer}], nullable: true}\n\
+             T: {type: string, nullable: true}\nX: {type: object}");
+        contract_nullability(&mut spec);
+        assert_eq!(
+            *schema(&spec, "A"),
+            json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"enum": [null]}], "description": "d"})
+        );
+        assert_eq!(schema(&spec, "U")["oneOf"][2], json!({"enum": [null]}));
+        assert_eq!(*schema(&spec, "T"), json!({"type": "string", "nullable": true}), "typed: 3.0 reads it");
+    }
+
+    #[test]
+    fn a_nullable_component_becomes_nullable_where_it_is_used() {
+        let mut spec = doc("U: {type: object, properties: {a: {type: string}}, nullable: true}\n\
+             P: {type: object, properties: {u: {$ref: '#/components/schemas/U'}}}");
+        nullable_components_to_uses(&mut spec);
+        assert_eq!(schema(&spec, "U").get("nullable"), None);
+        assert_eq!(
+            schema(&spec, "P")["properties"]["u"],
+            json!({"allOf": [{"$ref": "#/components/schemas/U"}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn an_all_of_that_overrides_a_property_is_flattened_and_the_later_branch_wins() {
+        let mut spec = doc(
+            "Base: {type: object, required: [type, response], properties: {type: {type: string}, response: {$ref: '#/components/schemas/Old'}}}\n\
+             Old: {type: object}\nNew: {type: object}\n\
+             Event: {description: d, allOf: [{$ref: '#/components/schemas/Base'}, {type: object, required: [seq], properties: {response: {$ref: '#/components/schemas/New'}, seq: {type: integer}}}]}",
+        );
+        flatten_overriding_all_of(&mut spec);
+        let event = schema(&spec, "Event");
+        assert_eq!(event["allOf"], Value::Null);
+        assert_eq!(event["description"], "d");
+        assert_eq!(event["type"], "object");
+        let names: Vec<&String> = event["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(names, ["type", "response", "seq"], "the override keeps the base's position");
+        assert_eq!(event["properties"]["response"]["$ref"], "#/components/schemas/New");
+        assert_eq!(event["required"], json!(["type", "response", "seq"]));
+    }
+
+    #[test]
+    fn an_all_of_that_only_extends_or_only_redocuments_keeps_the_newtype_shape() {
+        let mut spec = doc("Base: {type: object, properties: {a: {type: string, description: base}}}\n\
+             Extends: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {b: {type: integer}}}]}\n\
+             Redoc: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {a: {type: string, description: other}}}]}\n\
+             Union: {allOf: [{oneOf: [{type: object}]}, {properties: {a: {type: integer}}}]}");
+        let before = spec.clone();
+        flatten_overriding_all_of(&mut spec);
+        assert_eq!(spec, before);
+    }
+
+    #[test]
+    fn nested_all_of_bases_are_followed_when_flattening() {
+        let mut spec = doc("Root: {type: object, properties: {x: {type: string}}}\n\
+             Mid: {allOf: [{$ref: '#/components/schemas/Root'}, {properties: {y: {type: string}}}]}\n\
+             Leaf: {allOf: [{$ref: '#/components/schemas/Mid'}, {properties: {x: {type: string, enum: [a, b]}}, additionalProperties: false}]}");
+        flatten_overriding_all_of(&mut spec);
+        let leaf = schema(&spec, "Leaf");
+        assert_eq!(leaf["properties"], json!({"x": {"type": "string", "enum": ["a", "b"]}, "y": {"type": "string"}}));
+        assert_eq!(leaf["additionalProperties"], false);
+        assert!(schema(&spec, "Mid")["allOf"].is_array(), "Mid overrides nothing");
+    }
+
+    #[test]
     fn enum_value_wrappers_are_unwrapped_through_aliases() {
         let mut spec = doc("A: {type: string, enum: [{value: deny}, {value: allow}]}\n\
              B: {type: string, enum: [&r {type: stringLiteral, value: text}]}\n\
@@ -907,8 +1490,10 @@ mod tests {
 
     #[test]
     fn type_arrays_with_null_become_nullable() {
-        let mut spec = doc("A: {type: [number, 'null'], format: double}\nB: {type: [string, integer]}");
+        let mut spec = doc("A: {type: [number, 'null'], format: double}\nB: {type: [string, integer]}\n\
+             E: {type: [string, 'null'], enum: [a, null]}");
         downgrade_nullable(&mut spec);
+        assert_eq!(*schema(&spec, "E"), json!({"type": "string", "enum": ["a"], "nullable": true}));
         assert_eq!(*schema(&spec, "A"), json!({"type": "number", "format": "double", "nullable": true}));
         assert_eq!(*schema(&spec, "B"), json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}));
     }
@@ -1048,7 +1633,7 @@ mod tests {
         let mut spec = doc("Schema10Prompt: {oneOf: [{type: number}, {type: string}]}\n\
              __schema14: {oneOf: [{type: number}, {type: string}]}\n\
              User: {type: object, properties: {a: {$ref: '#/components/schemas/__schema14'}}}");
-        merge_duplicates(&mut spec);
+        merge_duplicates(&mut spec, PAGE_NAMES);
         assert!(schemas(&mut spec).get("__schema14").is_none());
         assert_eq!(schema(&spec, "User")["properties"]["a"]["$ref"], "#/components/schemas/Schema10Prompt");
     }
@@ -1143,6 +1728,7 @@ mod tests {
              Effort: {type: string, enum: [low, high]}\n\
              Request: {type: object, properties: {object: {type: string, enum: [x]}}}",
         );
+        spec["paths"] = json!({"/x": {"post": {"responses": {"200": {"content": {"application/json": {"schema": schema_ref("ChatResponse")}}}}}}});
         open_response_side(&mut spec);
         assert_eq!(
             schema(&spec, "Finish")["oneOf"][0],
@@ -1172,10 +1758,10 @@ mod tests {
 
     #[test]
     fn machine_names_and_dangling_refs_fail_the_build() {
-        for name in ["__schema3", "Schema17Items", "Schema17Items0", "ResponseFormat4"] {
+        for name in ["__schema3", "Schema17Items", "Schema17Items0", "ResponseFormat4", "Version12345678"] {
             assert!(is_machine_name(name), "{name}");
         }
-        for name in ["ProviderPreferences", "ChatResponse", "ReasoningDetail"] {
+        for name in ["ProviderPreferences", "ChatResponse", "ReasoningDetail", "EditsItemClearThinking20251015"] {
             assert!(!is_machine_name(name), "{name}");
         }
         let mut spec = doc("Schema5Items: {type: string}");
@@ -1186,9 +1772,8 @@ mod tests {
 
     #[test]
     fn the_vendored_spec_normalizes_with_no_machine_names_and_no_3_1_forms() {
-        let text =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/chat-completions.yaml")).unwrap();
-        let mut spec = crate::normalized(&text).unwrap();
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openrouter.yaml")).unwrap();
+        let mut spec = crate::normalized(&text, &["full"]).unwrap();
         let mut problems = Vec::new();
         walk_objects(&mut spec, &mut |o| {
             if o.get("type").is_some_and(Value::is_array) || o.get("type").and_then(Value::as_str) == Some("null") {

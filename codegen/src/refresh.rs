@@ -1,36 +1,50 @@
-//! `cargo run -p openrouter-bindings-codegen --bin refresh -- <URL | page.md | spec.yaml | spec.json>`
+//! `cargo run -p openrouter-bindings-codegen --bin refresh -- [<URL | spec.yaml | spec.json | page.md>]`
 //!
-//! Rewrites `openapi/chat-completions.yaml` (the page's YAML block, byte for byte) and
-//! `openapi/SOURCE.md`, after checking that the new spec still generates.
+//! Rewrites `openapi/openrouter.yaml` (the spec, byte for byte) and `openapi/SOURCE.md`, after
+//! checking that the new spec generates with every area. Without an argument it fetches
+//! [`CANONICAL_URL`]. A docs page (`send-chat-completion-request.mdx`) is accepted too: its YAML
+//! block becomes the spec, and only its operation is generated.
 
 use std::path::Path;
 
-use crate::{Error, page, util::sha256_hex};
+use crate::{Error, Source, page, util::sha256_hex};
+
+/// Where OpenRouter publishes its spec.
+pub const CANONICAL_URL: &str = "https://openrouter.ai/openapi.yaml";
 
 /// The command that refreshes the spec, as written in `SOURCE.md` and the README.
-pub const COMMAND: &str = "cargo run -p openrouter-bindings-codegen --bin refresh -- <URL or file>";
+pub const COMMAND: &str = "cargo run -p openrouter-bindings-codegen --bin refresh -- [URL or file]";
 
-/// Vendors `page` (read from `source` on `fetched`, unless its front matter says when) into
-/// `openapi_dir`; returns the new spec's sha256.
-pub fn refresh(page: &str, source: &str, fetched: &str, openapi_dir: &Path) -> Result<String, Error> {
-    let spec = page::extract_spec(page)?;
-    crate::build(&spec).map_err(|e| Error(format!("the new spec does not generate, nothing was written:\n{e}")))?;
+/// The vendored spec's file name in `openapi/`.
+pub const SPEC_FILE: &str = "openrouter.yaml";
+
+/// Vendors `text` (read from `source` on `fetched`, unless a page's front matter says when) into
+/// `openapi_dir`; returns the new spec's sha256. Nothing is written when it does not generate.
+pub fn refresh(text: &str, source: &str, fetched: &str, openapi_dir: &Path) -> Result<String, Error> {
+    let spec = page::extract_spec(text)?;
+    crate::build(&spec, &["full"])
+        .map_err(|e| Error(format!("the new spec does not generate, nothing was written:\n{e}")))?;
     let sha = sha256_hex(spec.as_bytes());
-    let url = page::front_matter(page, "url").unwrap_or_else(|| source.to_owned());
-    let fetched = page::front_matter(page, "fetched_at").unwrap_or_else(|| fetched.to_owned());
+    let url = page::front_matter(text, "url").unwrap_or_else(|| source.to_owned());
+    let fetched = page::front_matter(text, "fetched_at").unwrap_or_else(|| fetched.to_owned());
+    let kind = match Source::of(&crate::parse_yaml(&spec)?) {
+        Source::Published => "The spec OpenRouter publishes, byte for byte.",
+        Source::DocsPage => "The YAML block of one of OpenRouter's docs pages, byte for byte (chat only).",
+    };
     let source_md = format!(
-        "# Source of `chat-completions.yaml`\n\n\
-         The YAML block of OpenRouter's docs page, byte for byte. Do not edit it by hand: refresh it.\n\n\
+        "# Source of `{SPEC_FILE}`\n\n\
+         {kind} Do not edit it by hand: refresh it.\n\n\
          - URL: {url}\n\
          - Fetched from: {source}\n\
          - Fetched on: {fetched}\n\
          - sha256: `{sha}`\n\
-         - Refresh: `{COMMAND}`, then `cargo insta test --review` to read what changed in the generated API.\n"
+         - Refresh: `{COMMAND}` (no argument: {CANONICAL_URL}), then `cargo insta test --review` to read what \
+         changed in the generated API.\n"
     );
     let write = |name: &str, text: &str| {
         std::fs::write(openapi_dir.join(name), text).map_err(|e| Error(format!("cannot write {name}: {e}")))
     };
-    write("chat-completions.yaml", &spec)?;
+    write(SPEC_FILE, &spec)?;
     write("SOURCE.md", &source_md)?;
     Ok(sha)
 }

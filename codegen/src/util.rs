@@ -17,6 +17,48 @@ pub fn walk_objects(value: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>
     }
 }
 
+/// Visits every schema under each component with the name typify would give an inline type
+/// there (`Parent` + `Property`, `+ Item` for array items, `+ Value` for map values), children
+/// first. Union branches and `allOf` parts keep their parent's name.
+pub fn walk_named(spec: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+    let names: Vec<String> = schemas(spec).keys().cloned().collect();
+    for name in names {
+        let mut schema = schemas(spec).remove(&name).expect("listed above");
+        walk_schema(&mut schema, &name, f);
+        schemas(spec).insert(name, schema);
+    }
+    schemas(spec).sort_keys();
+}
+
+fn walk_schema(value: &mut Value, name: &str, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+    let Value::Object(map) = value else { return };
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        for (property, schema) in properties.iter_mut() {
+            walk_schema(schema, &format!("{name}{}", heck::ToPascalCase::to_pascal_case(property.as_str())), f);
+        }
+    }
+    if let Some(items) = map.get_mut("items") {
+        walk_schema(items, &format!("{name}Item"), f);
+    }
+    if let Some(values) = map.get_mut("additionalProperties") {
+        walk_schema(values, &format!("{name}Value"), f);
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(Value::Array(branches)) = map.get_mut(key) {
+            branches.iter_mut().for_each(|b| walk_schema(b, name, f));
+        }
+    }
+    f(map, name);
+}
+
+/// The branches of a `oneOf` or an `anyOf`.
+pub fn union_branches_mut(schema: &mut Map<String, Value>) -> Option<&mut Vec<Value>> {
+    match schema.contains_key("oneOf") {
+        true => schema.get_mut("oneOf")?.as_array_mut(),
+        false => schema.get_mut("anyOf")?.as_array_mut(),
+    }
+}
+
 /// The component schemas map. Every pass expects one.
 pub fn schemas(spec: &mut Value) -> &mut Map<String, Value> {
     spec.pointer_mut("/components/schemas")

@@ -1,9 +1,14 @@
-//! The refresh command on a modified copy of the page: the new spec still generates, and the diff
-//! of the generated code shows exactly the upstream changes.
+//! The refresh command on a modified copy of the docs page (still a supported input): the new spec
+//! still generates, and the diff of the generated code shows exactly the upstream changes.
 
 use std::path::PathBuf;
 
-const VENDORED: &str = include_str!("../../openapi/chat-completions.yaml");
+const PAGE: &str = include_str!("fixtures/send-chat-completion-request.md");
+
+/// The page's YAML block, as the crate vendored it before it moved to the published spec.
+fn vendored() -> String {
+    openrouter_bindings_codegen::page::extract_spec(PAGE).unwrap()
+}
 
 /// The vendored spec wrapped back into the docs page's markdown form.
 fn page(spec: &str) -> String {
@@ -27,8 +32,9 @@ fn temp_dir(name: &str) -> PathBuf {
 fn refresh_of_a_modified_page_shows_exactly_the_changes() {
     // Upstream adds a provider name (in the page's odd enum form), an optional request field and
     // a response field.
+    let vendored_page = vendored();
     let modified = replace_once(
-        VENDORED,
+        &vendored_page,
         "        - value: FakeProvider\n",
         "        - value: FakeProvider\n        - value: NewProvider\n",
     );
@@ -45,7 +51,7 @@ fn refresh_of_a_modified_page_shows_exactly_the_changes() {
 
     let dir = temp_dir("modified");
     let sha = openrouter_bindings_codegen::refresh::refresh(&page(&modified), "page.md", "2026-11-24", &dir).unwrap();
-    let vendored = std::fs::read_to_string(dir.join("chat-completions.yaml")).unwrap();
+    let vendored = std::fs::read_to_string(dir.join("openrouter.yaml")).unwrap();
     assert_eq!(vendored, modified, "the YAML block is vendored byte for byte");
     let source = std::fs::read_to_string(dir.join("SOURCE.md")).unwrap();
     assert!(
@@ -53,8 +59,8 @@ fn refresh_of_a_modified_page_shows_exactly_the_changes() {
         "{source}"
     );
 
-    let before = openrouter_bindings_codegen::build(VENDORED).unwrap();
-    let after = openrouter_bindings_codegen::build(&vendored).unwrap();
+    let before = openrouter_bindings_codegen::build(&vendored_page, &["full"]).unwrap();
+    let after = openrouter_bindings_codegen::build(&vendored, &["full"]).unwrap();
     let diff = similar::TextDiff::from_lines(&before.code, &after.code);
     let mut added = Vec::new();
     let mut removed = Vec::new();
@@ -105,9 +111,9 @@ fn refresh_of_a_modified_page_shows_exactly_the_changes() {
 
 #[test]
 fn refresh_refuses_a_page_that_does_not_generate() {
-    let broken = replace_once(VENDORED, "    Schema0:\n", "    SchemaRenamedUpstream:\n");
+    let broken = replace_once(&vendored(), "    Schema0:\n", "    SchemaRenamedUpstream:\n");
     let dir = temp_dir("broken");
     let err = openrouter_bindings_codegen::refresh::refresh(&page(&broken), "page.md", "2026-11-24", &dir).unwrap_err();
     assert!(err.0.contains("`Schema0`") && err.0.contains("nothing was written"), "{err}");
-    assert!(!dir.join("chat-completions.yaml").exists());
+    assert!(!dir.join("openrouter.yaml").exists());
 }

@@ -3,10 +3,8 @@
 use std::{path::Path, process::Command};
 
 fn main() {
-    let Some(source) = std::env::args().nth(1) else {
-        eprintln!("usage: {}", openrouter_bindings_codegen::refresh::COMMAND);
-        std::process::exit(2);
-    };
+    let source =
+        std::env::args().nth(1).unwrap_or_else(|| openrouter_bindings_codegen::refresh::CANONICAL_URL.to_owned());
     let page = if source.starts_with("http://") || source.starts_with("https://") {
         let out = Command::new("curl").args(["-fsSL", &source]).output().expect("curl runs");
         if !out.status.success() {

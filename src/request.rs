@@ -1,0 +1,346 @@
+//! What a generated operation hands to the request path: method, path, parameters, body.
+//!
+//! Each generated builder (`client.get_models()`, `client.get_generation(id)`, ...) wraps one
+//! [`Call`]; `send()` runs it through [`Client`]'s one request path (auth, retries, timeouts,
+//! typed errors, tracing), the same one chat uses.
+
+use std::{fmt, time::Duration};
+
+use bytes::Bytes;
+use reqwest::Method;
+use serde::Serialize;
+use tracing::Instrument;
+
+use crate::{Client, Error, RetryPolicy};
+
+/// One operation call being built. A problem found while building it (a parameter that does not
+/// serialize, an empty path segment) is kept and returned by `send()`, before anything is sent.
+pub(crate) struct Call<'a> {
+    client: &'a Client,
+    method: Method,
+    /// Relative to the base URL, `{name}` placeholders filled by [`Call::path_param`].
+    path: String,
+    operation: &'static str,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    body: Option<(String, Bytes)>,
+    problem: Option<Error>,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+}
+
+impl fmt::Debug for Call<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("operation", &self.operation)
+            .field("query", &self.query)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Query values are written as their JSON text, strings without quotes; a list repeats the key.
+fn param_strings(value: &impl Serialize) -> Result<Vec<String>, Error> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| Error::InvalidRequest(format!("a parameter does not serialize: {e}")))?;
+    Ok(match value {
+        serde_json::Value::Null => Vec::new(),
+        serde_json::Value::String(s) => vec![s],
+        serde_json::Value::Array(items) => {
+            items.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect()
+        }
+        other => vec![other.to_string()],
+    })
+}
+
+/// `value` as one path segment: every byte outside the unreserved set percent-encoded, so that
+/// `a/../b` or `?x` stays inside its segment. Empty and dot segments are refused: they would
+/// name another resource (`DELETE /keys/` is not `DELETE /keys/{hash}`).
+pub(crate) fn path_segment(name: &str, value: &impl Serialize) -> Result<String, Error> {
+    let text = match param_strings(value)?.as_slice() {
+        [one] => one.clone(),
+        _ => return Err(Error::InvalidRequest(format!("the path parameter `{name}` is not a single value"))),
+    };
+    if text.is_empty() || text == "." || text == ".." {
+        return Err(Error::InvalidRequest(format!("the path parameter `{name}` is `{text}`, which names no resource")));
+    }
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => encoded.push(byte as char),
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    Ok(encoded)
+}
+
+impl<'a> Call<'a> {
+    pub(crate) fn new(client: &'a Client, method: Method, path: &str, operation: &'static str) -> Self {
+        Call {
+            client,
+            method,
+            path: path.to_owned(),
+            operation,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            problem: None,
+            retry: None,
+            timeout: None,
+        }
+    }
+
+    fn keep(&mut self, problem: Error) {
+        self.problem.get_or_insert(problem);
+    }
+
+    pub(crate) fn path_param(&mut self, name: &str, value: &impl Serialize) {
+        match path_segment(name, value) {
+            Ok(segment) => self.path = self.path.replace(&format!("{{{name}}}"), &segment),
+            Err(e) => self.keep(e),
+        }
+    }
+
+    pub(crate) fn query(&mut self, name: &'static str, value: &impl Serialize) {
+        match param_strings(value) {
+            Ok(values) => self.query.extend(values.into_iter().map(|v| (name, v))),
+            Err(e) => self.keep(e),
+        }
+    }
+
+    pub(crate) fn header(&mut self, name: &'static str, value: &impl Serialize) {
+        match param_strings(value) {
+            Ok(values) if values.iter().all(|v| reqwest::header::HeaderValue::from_str(v).is_ok()) => {
+                self.headers.extend(values.into_iter().map(|v| (name, v)))
+            }
+            Ok(_) => self.keep(Error::InvalidRequest(format!("the `{name}` value is not a valid header value"))),
+            Err(e) => self.keep(e),
+        }
+    }
+
+    pub(crate) fn json(&mut self, body: &impl Serialize) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(("application/json".into(), bytes.into())),
+            Err(e) => self.keep(Error::InvalidRequest(format!("the request body does not serialize: {e}"))),
+        }
+    }
+
+    // Which of these the generated code uses depends on the areas a build enables.
+    #[allow(dead_code)]
+    pub(crate) fn form(&mut self, form: Form) {
+        let (content_type, bytes) = form.encode();
+        self.body = Some((content_type, bytes));
+    }
+
+    pub(crate) fn timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    pub(crate) fn retry(&mut self, policy: RetryPolicy) {
+        self.retry = Some(policy);
+    }
+
+    /// Sends the call and decodes a JSON answer as a `T`.
+    pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+        self.run(|client, request, options, started| async move {
+            client.execute_json::<T>(&request, &options, started).await.map(|(_, answer)| answer)
+        })
+        .await
+    }
+
+    /// Sends the call and returns the answer's bytes as they are (audio, video, file content).
+    #[allow(dead_code)]
+    pub(crate) async fn send_bytes(self) -> Result<Bytes, Error> {
+        self.run(
+            |client, request, options, started| async move { client.execute_bytes(&request, &options, started).await },
+        )
+        .await
+    }
+
+    /// Sends the call; the answer has no body worth reading.
+    #[allow(dead_code)]
+    pub(crate) async fn send_empty(self) -> Result<(), Error> {
+        self.send_bytes().await.map(drop)
+    }
+
+    async fn run<T, F, Fut>(self, execute: F) -> Result<T, Error>
+    where
+        F: FnOnce(Client, Request, crate::client::CallOptions, std::time::Instant) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        if let Some(problem) = self.problem {
+            return Err(problem);
+        }
+        let span = tracing::info_span!(
+            "openrouter.call",
+            operation = self.operation,
+            method = %self.method,
+            path = %self.path,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let options = self.client.call_options(self.retry, self.timeout, None, None);
+        let request =
+            Request { method: self.method, path: self.path, query: self.query, headers: self.headers, body: self.body };
+        let client = self.client.clone();
+        async move {
+            let started = std::time::Instant::now();
+            let result = execute(client, request, options, started).await;
+            tracing::Span::current().record("latency_ms", started.elapsed().as_millis() as u64);
+            result
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+/// A request ready to send, as many times as the retry policy allows.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    /// Content type and bytes.
+    pub(crate) body: Option<(String, Bytes)>,
+}
+
+impl Request {
+    /// A JSON `POST` (chat).
+    pub(crate) fn post_json(path: &str, body: Bytes) -> Request {
+        Request {
+            method: Method::POST,
+            path: path.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Some(("application/json".into(), body)),
+        }
+    }
+}
+
+/// A `multipart/form-data` body: text fields and files, in order.
+///
+/// ```
+/// let form = openrouter_bindings::Form::new()
+///     .file("file", "notes.pdf", "application/pdf", b"%PDF-1.7 ...".to_vec())
+///     .text("purpose", "assistants");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+struct Part {
+    name: String,
+    file: Option<(String, String)>,
+    data: Bytes,
+}
+
+impl Form {
+    /// An empty form.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a text field.
+    pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.parts.push(Part { name: name.into(), file: None, data: Bytes::from(value.into()) });
+        self
+    }
+
+    /// Adds a file: its field name, file name, media type and contents.
+    pub fn file(
+        mut self,
+        name: impl Into<String>,
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+        data: impl Into<Bytes>,
+    ) -> Self {
+        self.parts.push(Part {
+            name: name.into(),
+            file: Some((file_name.into(), content_type.into())),
+            data: data.into(),
+        });
+        self
+    }
+
+    /// The content type (with its boundary) and the encoded body.
+    #[allow(dead_code)]
+    fn encode(&self) -> (String, Bytes) {
+        // A boundary that occurs in no part, so no part can end the body early.
+        let mut boundary = String::from("openrouter-bindings-boundary");
+        let contains = |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
+        while self.parts.iter().any(|p| contains(&p.data, boundary.as_bytes())) {
+            boundary.push('x');
+        }
+        let quoted = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
+        let mut body = Vec::new();
+        for part in &self.parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", quoted(&part.name));
+            if let Some((file_name, content_type)) = &part.file {
+                disposition.push_str(&format!(
+                    "; filename=\"{}\"\r\nContent-Type: {}",
+                    quoted(file_name),
+                    quoted(content_type)
+                ));
+            }
+            body.extend_from_slice(disposition.as_bytes());
+            body.extend_from_slice(b"\r\n\r\n");
+            body.extend_from_slice(&part.data);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={boundary}"), body.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_parameter_stays_inside_its_segment() {
+        assert_eq!(path_segment("id", &"a/../b").unwrap(), "a%2F..%2Fb");
+        assert_eq!(path_segment("id", &"x?y#z w").unwrap(), "x%3Fy%23z%20w");
+        assert_eq!(path_segment("id", &"gen-123_~.x").unwrap(), "gen-123_~.x");
+        assert_eq!(path_segment("id", &"é").unwrap(), "%C3%A9");
+        for bad in ["", ".", ".."] {
+            let error = path_segment("hash", &bad).unwrap_err().to_string();
+            assert!(error.contains("`hash`") && error.contains("names no resource"), "{error}");
+        }
+    }
+
+    #[test]
+    fn query_values_are_plain_text_and_lists_repeat() {
+        assert_eq!(param_strings(&"a b").unwrap(), ["a b"]);
+        assert_eq!(param_strings(&3.5).unwrap(), ["3.5"]);
+        assert_eq!(param_strings(&true).unwrap(), ["true"]);
+        assert_eq!(param_strings(&vec!["x", "y"]).unwrap(), ["x", "y"]);
+        assert!(param_strings(&None::<u8>).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_form_encodes_fields_and_files_with_a_boundary_no_part_contains() {
+        let form = Form::new().text("model", "openai/whisper").file(
+            "file",
+            "a\"b.wav",
+            "audio/wav",
+            Bytes::from_static(b"--openrouter-bindings-boundary!"),
+        );
+        let (content_type, body) = form.encode();
+        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+        assert_eq!(boundary, "openrouter-bindings-boundaryx");
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert_eq!(
+            text,
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nopenai/whisper\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\\\"b.wav\"\r\n\
+                 Content-Type: audio/wav\r\n\r\n--openrouter-bindings-boundary!\r\n--{boundary}--\r\n"
+            )
+        );
+    }
+}

@@ -85,6 +85,7 @@ impl fmt::Debug for Client {
 pub(crate) struct CallOptions {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
+    #[cfg_attr(not(feature = "chat"), allow(dead_code))] // streams only
     pub(crate) idle_timeout: Option<Duration>,
     pub(crate) total_timeout: Option<Duration>,
 }
@@ -142,7 +143,7 @@ impl Client {
 
     /// Sends `request` and returns the answer's body as it is (audio, video, file content),
     /// retrying and bounded as [`Client::execute_json`]. A JSON error envelope is an error.
-    #[allow(dead_code)] // used by the areas with binary answers
+    #[cfg_attr(not(feature = "full"), allow(dead_code))] // for the areas with binary answers
     pub(crate) async fn execute_bytes(
         &self,
         request: &Request,
@@ -167,6 +168,7 @@ impl Client {
     }
 
     /// Chat's JSON `POST` to `path`: [`Client::execute_json`].
+    #[cfg_attr(not(feature = "chat"), allow(dead_code))]
     pub(crate) async fn post_json<T: serde::de::DeserializeOwned>(
         &self,
         path: &str,
@@ -182,6 +184,7 @@ impl Client {
     ///
     /// The wait for the headers is bounded by the timeout and by the idle timeout; once the
     /// stream runs, only the idle timeout applies (see [`crate::ChatStream`]).
+    #[cfg_attr(not(feature = "chat"), allow(dead_code))]
     pub(crate) async fn post_stream(
         &self,
         path: &str,
@@ -341,6 +344,7 @@ pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(status: u16, bytes: 
 }
 
 /// Whether the response is an event stream (media types are case-insensitive).
+#[cfg_attr(not(feature = "chat"), allow(dead_code))]
 fn is_event_stream(headers: &HeaderMap) -> bool {
     header_str(headers, "content-type")
         .and_then(|v| v.split(';').next())

@@ -318,6 +318,7 @@ impl Error {
     }
 
     /// A stream cut by the call's total timeout: truncated, with the text so far.
+    #[cfg_attr(not(feature = "chat"), allow(dead_code))]
     pub(crate) fn total_timeout_mid_stream(limit: Duration, partial_text: String) -> Error {
         let source = TimedOut { limit, what: "the total timeout" };
         Error::StreamTruncated { partial_text, source: Some(Box::new(source)) }

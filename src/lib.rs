@@ -16,6 +16,7 @@ mod lenient;
 pub mod mock;
 mod request;
 mod retry;
+#[cfg(feature = "chat")] // the chat stream is its only user so far
 mod sse;
 #[cfg(feature = "chat")]
 mod stream;

@@ -4,6 +4,9 @@
 //! [`Call`]; `send()` runs it through [`Client`]'s one request path (auth, retries, timeouts,
 //! typed errors, tracing), the same one chat uses.
 
+// Which parts the generated operations use depends on the areas a build enables; `full` uses all.
+#![cfg_attr(not(feature = "full"), allow(dead_code))]
+
 use std::{fmt, time::Duration};
 
 use bytes::Bytes;
@@ -126,8 +129,6 @@ impl<'a> Call<'a> {
         }
     }
 
-    // Which of these the generated code uses depends on the areas a build enables.
-    #[allow(dead_code)]
     pub(crate) fn form(&mut self, form: Form) {
         let (content_type, bytes) = form.encode();
         self.body = Some((content_type, bytes));
@@ -150,7 +151,6 @@ impl<'a> Call<'a> {
     }
 
     /// Sends the call and returns the answer's bytes as they are (audio, video, file content).
-    #[allow(dead_code)]
     pub(crate) async fn send_bytes(self) -> Result<Bytes, Error> {
         self.run(
             |client, request, options, started| async move { client.execute_bytes(&request, &options, started).await },
@@ -159,7 +159,6 @@ impl<'a> Call<'a> {
     }
 
     /// Sends the call; the answer has no body worth reading.
-    #[allow(dead_code)]
     pub(crate) async fn send_empty(self) -> Result<(), Error> {
         self.send_bytes().await.map(drop)
     }
@@ -267,7 +266,6 @@ impl Form {
     }
 
     /// The content type (with its boundary) and the encoded body.
-    #[allow(dead_code)]
     fn encode(&self) -> (String, Bytes) {
         // A boundary that occurs in no part, so no part can end the body early.
         let mut boundary = String::from("openrouter-bindings-boundary");

@@ -28,6 +28,7 @@ fn main() {
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     write_if_changed(&Path::new(&out_dir).join("codegen.rs"), &output.code);
     write_if_changed(&Path::new(&out_dir).join("openapi.normalized.json"), &output.normalized_json);
+    write_if_changed(&Path::new(&out_dir).join("every_operation.rs"), &output.every_operation);
 }
 
 /// Leaves the file (and its mtime) alone when nothing changed.

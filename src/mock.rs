@@ -1,7 +1,9 @@
-//! A local OpenRouter double (feature `mock`): speaks the chat completions wire format on
-//! 127.0.0.1, for your tests and for running offline.
+//! A local OpenRouter double (feature `mock`) on 127.0.0.1, for your tests and for running offline,
+//! built on hyper's HTTP server.
 //!
-//! It answers from a queue of scripted [`MockReply`]s. When the queue is empty it makes a reply up:
+//! Every operation of the enabled areas answers with the spec's example for it (or a value made
+//! from its schema): `client.get_models().send()` works offline. Chat completions are scripted:
+//! it answers from a queue of [`MockReply`]s. When the queue is empty it makes a reply up:
 //! an instance of the requested JSON schema, a call of the first tool (arguments from its schema),
 //! what a tool said, or the last user message echoed.
 //!
@@ -31,13 +33,21 @@ use std::{
     time::Duration,
 };
 
-use serde_json::{Value, json};
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::{TcpListener, TcpStream},
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http_body_util::{BodyExt, Full, Limited, StreamBody, combinators::BoxBody};
+use hyper::{
+    Request, Response,
+    body::{Frame, Incoming},
+    header::{CONTENT_LENGTH, CONTENT_TYPE},
+    service::service_fn,
 };
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
 
-use crate::{Client, RetryPolicy, types::ChatRequest};
+use crate::{Client, RetryPolicy, generated::MOCK_ROUTES, types::ChatRequest};
+
+type Body = BoxBody<Bytes, std::io::Error>;
 
 /// The key [`MockServer::client`] sends; the mock accepts any non-empty bearer key.
 pub const MOCK_API_KEY: &str = "sk-or-mock-key";
@@ -62,6 +72,10 @@ struct State {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MockRequest {
+    /// The method, e.g. `POST`.
+    pub method: String,
+    /// The path and query, e.g. `/api/v1/generation?id=gen-1`.
+    pub path: String,
     /// Header names (lower-cased) and values, in order.
     pub headers: Vec<(String, String)>,
     /// The JSON body (`Value::Null` when it was not JSON).
@@ -177,7 +191,12 @@ impl MockServer {
             while let Ok((socket, _)) = listener.accept().await {
                 shared.connections.fetch_add(1, Ordering::Relaxed);
                 while connections.try_join_next().is_some() {}
-                connections.spawn(serve_connection(socket, shared.clone()));
+                let _ = socket.set_nodelay(true);
+                let state = shared.clone();
+                let service = service_fn(move |request| respond(request, state.clone()));
+                let connection = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(socket), service);
+                connections.spawn(connection);
             }
         });
         MockServer { url, state, task }
@@ -239,106 +258,109 @@ impl Drop for MockServer {
     }
 }
 
-const MAX_HEAD: usize = 64 * 1024;
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
-async fn serve_connection(mut socket: TcpStream, state: Arc<State>) {
-    let _ = socket.set_nodelay(true);
-    let mut buffer = Vec::new();
-    loop {
-        let Some((head, body)) = read_request(&mut socket, &mut buffer).await else { return };
-        let keep_alive = !head.iter().any(|(n, v)| n == "connection" && v.eq_ignore_ascii_case("close"));
-        if respond(&mut socket, &state, head, body).await.is_err() || !keep_alive {
-            return;
-        }
-    }
-}
+/// The API root's path: every route is relative to it.
+const ROOT: &str = "/api/v1/";
 
-type Head = Vec<(String, String)>;
-
-/// Reads one request: `((":path", path), headers...)` and the body.
-async fn read_request(socket: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<(Head, Vec<u8>)> {
-    let mut chunk = [0u8; 16 * 1024];
-    let head_end = loop {
-        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at;
-        }
-        if buffer.len() > MAX_HEAD {
-            return None;
-        }
-        let n = socket.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
+async fn respond(request: Request<Incoming>, state: Arc<State>) -> Result<Response<Body>, std::convert::Infallible> {
+    let (head, body) = request.into_parts();
+    let Ok(body) = Limited::new(body, MAX_BODY).collect().await.map(|b| b.to_bytes()) else {
+        return Ok(json_response(413, &envelope(413, "Payload too large", Value::Null), None));
     };
-    let text = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-    let mut lines = text.split("\r\n");
-    let path = lines.next()?.split(' ').nth(1)?.to_owned();
-    let mut head = vec![(":path".to_owned(), path)];
-    head.extend(
-        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned())),
-    );
-    let length: usize = head.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-    if length > MAX_BODY {
-        return None;
-    }
-    buffer.drain(..head_end + 4);
-    while buffer.len() < length {
-        let n = socket.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    }
-    let body = buffer.drain(..length).collect();
-    Some((head, body))
-}
-
-async fn respond(socket: &mut TcpStream, state: &State, head: Head, body: Vec<u8>) -> std::io::Result<()> {
-    let header = |name: &str| head.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let headers: Vec<(String, String)> = head
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
     let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     state.requests.lock().expect("not poisoned").push(MockRequest {
-        headers: head.iter().filter(|(n, _)| n != ":path").cloned().collect(),
+        method: head.method.to_string(),
+        path: head.uri.path_and_query().map_or_else(|| head.uri.path().to_owned(), |p| p.as_str().to_owned()),
+        headers: headers.clone(),
         body: json.clone(),
     });
-
-    if !header(":path").unwrap_or_default().ends_with("/chat/completions") {
-        return send_json(socket, 404, &envelope(404, "Not Found", Value::Null), None).await;
+    let key = head.headers.get("authorization").and_then(|a| a.to_str().ok()?.strip_prefix("Bearer "));
+    if key.unwrap_or_default().trim().is_empty() {
+        return Ok(json_response(401, &envelope(401, "No auth credentials found", Value::Null), None));
     }
-    let key = header("authorization").and_then(|a| a.strip_prefix("Bearer ")).unwrap_or_default();
-    if key.trim().is_empty() {
-        return send_json(socket, 401, &envelope(401, "No auth credentials found", Value::Null), None).await;
+    let path = head.uri.path().strip_prefix(ROOT).unwrap_or_default();
+    if head.method == hyper::Method::POST && path == "chat/completions" {
+        return Ok(chat(&state, &body, &json).await);
     }
-    let request: ChatRequest = match serde_json::from_slice(&body) {
-        Ok(request) => request,
-        Err(e) => {
-            return send_json(socket, 400, &envelope(400, &format!("Invalid request: {e}"), Value::Null), None).await;
+    let route =
+        MOCK_ROUTES.iter().find(|(method, template, ..)| head.method.as_str() == *method && matches(template, path));
+    Ok(match route {
+        Some((_, _, status, content_type, answer)) => {
+            let mut response = Response::builder().status(*status);
+            if !content_type.is_empty() {
+                response = response.header(CONTENT_TYPE, *content_type);
+            }
+            response.body(full(Bytes::from_static(answer.as_bytes()))).expect("a valid response")
         }
+        None => json_response(404, &envelope(404, "Not Found", Value::Null), None),
+    })
+}
+
+/// Whether `path` fits the route `template` (`keys/{hash}`: a placeholder takes one segment).
+fn matches(template: &str, path: &str) -> bool {
+    let (mut template, mut path) = (template.split('/'), path.split('/'));
+    loop {
+        match (template.next(), path.next()) {
+            (None, None) => return true,
+            (Some(t), Some(p)) if t == p || (t.starts_with('{') && !p.is_empty()) => {}
+            _ => return false,
+        }
+    }
+}
+
+async fn chat(state: &State, body: &[u8], json: &Value) -> Response<Body> {
+    let request: ChatRequest = match serde_json::from_slice(body) {
+        Ok(request) => request,
+        Err(e) => return json_response(400, &envelope(400, &format!("Invalid request: {e}"), Value::Null), None),
     };
     if request.messages.is_empty() {
-        return send_json(socket, 400, &envelope(400, "Input required: messages is empty", Value::Null), None).await;
+        return json_response(400, &envelope(400, "Input required: messages is empty", Value::Null), None);
     }
-
     let reply = state.replies.lock().expect("not poisoned").pop_front().unwrap_or_else(MockReply::echo);
     tokio::time::sleep(reply.delay).await;
     let id = format!("gen-mock-{}", state.generation.fetch_add(1, Ordering::Relaxed) + 1);
-    let answer = Answer::new(&id, &request, &json, reply.kind);
+    let answer = Answer::new(&id, &request, json, reply.kind);
     if let Kind::Error { status, message, metadata } = &answer.kind {
-        return send_json(socket, *status, &envelope(*status, message, metadata.clone()), reply.retry_after).await;
+        return json_response(*status, &envelope(*status, message, metadata.clone()), reply.retry_after);
     }
     if request.stream == Some(true) {
-        send_stream(socket, &answer).await
+        stream_response(&answer)
     } else if let Kind::Cut { .. } = answer.kind {
+        // The declared length, half the bytes, then the connection goes.
         let body = answer.response().to_string();
-        let head =
-            format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len());
-        socket.write_all(head.as_bytes()).await?;
-        socket.write_all(&body.as_bytes()[..body.len() / 2]).await?;
-        Err(std::io::ErrorKind::ConnectionAborted.into())
+        let half = Bytes::from(body.as_bytes()[..body.len() / 2].to_vec());
+        Response::builder()
+            .header(CONTENT_TYPE, "application/json")
+            .header(CONTENT_LENGTH, body.len())
+            .body(frames(vec![half], true))
+            .expect("a valid response")
     } else {
-        send_json(socket, 200, &answer.response(), None).await
+        json_response(200, &answer.response(), None)
     }
+}
+
+fn full(bytes: Bytes) -> Body {
+    Full::new(bytes).map_err(|never| match never {}).boxed()
+}
+
+/// A body sent frame by frame; `cut` ends it with an error, which makes hyper drop the connection
+/// (after a moment, so that what came before has reached the client).
+fn frames(frames: Vec<Bytes>, cut: bool) -> Body {
+    let data = futures_util::stream::iter(frames.into_iter().map(|f| Ok(Frame::data(f))));
+    let end = futures_util::stream::iter([cut]).filter_map(|cut| async move {
+        if !cut {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Some(Err(std::io::Error::from(std::io::ErrorKind::ConnectionAborted)))
+    });
+    BodyExt::boxed(StreamBody::new(data.chain(end)))
 }
 
 fn envelope(code: u16, message: &str, metadata: Value) -> Value {
@@ -349,19 +371,12 @@ fn envelope(code: u16, message: &str, metadata: Value) -> Value {
     json!({ "error": error, "user_id": "user_mock" })
 }
 
-async fn send_json(socket: &mut TcpStream, status: u16, body: &Value, retry_after: Option<u64>) -> std::io::Result<()> {
-    let body = body.to_string();
-    let retry = retry_after.map(|s| format!("retry-after: {s}\r\n")).unwrap_or_default();
-    let head = format!(
-        "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{retry}\r\n",
-        reason(status),
-        body.len()
-    );
-    socket.write_all([head.as_bytes(), body.as_bytes()].concat().as_slice()).await
-}
-
-fn reason(status: u16) -> &'static str {
-    reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Unknown")
+fn json_response(status: u16, body: &Value, retry_after: Option<u64>) -> Response<Body> {
+    let mut response = Response::builder().status(status).header(CONTENT_TYPE, "application/json");
+    if let Some(seconds) = retry_after {
+        response = response.header("retry-after", seconds);
+    }
+    response.body(full(Bytes::from(body.to_string()))).expect("a valid response")
 }
 
 /// Everything needed to render one completion, whole or streamed.
@@ -513,20 +528,20 @@ impl Answer {
     }
 }
 
-async fn send_stream(socket: &mut TcpStream, answer: &Answer) -> std::io::Result<()> {
-    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n";
-    socket.write_all(head.as_bytes()).await?;
-    let mut frames = vec![": OPENROUTER PROCESSING\n\n".to_owned(), ": OPENROUTER PROCESSING\n\n".to_owned()];
-    frames.extend(answer.events().into_iter().map(|e| format!("data: {e}\n\n")));
-    for frame in frames {
-        socket.write_all(format!("{:x}\r\n{frame}\r\n", frame.len()).as_bytes()).await?;
+fn stream_response(answer: &Answer) -> Response<Body> {
+    let mut events =
+        vec![Bytes::from_static(b": OPENROUTER PROCESSING\n\n"), Bytes::from_static(b": OPENROUTER PROCESSING\n\n")];
+    events.extend(answer.events().into_iter().map(|e| Bytes::from(format!("data: {e}\n\n"))));
+    let cut = matches!(answer.kind, Kind::Cut { .. });
+    if cut {
+        // Half an event, then the connection goes: the client must call this truncated.
+        events.push(Bytes::from_static(b"data: {\"id\""));
     }
-    if let Kind::Cut { .. } = answer.kind {
-        // Half a frame, then the connection goes: the client must call this truncated.
-        socket.write_all(b"40\r\ndata: {\"id\"").await?;
-        return Err(std::io::ErrorKind::ConnectionAborted.into());
-    }
-    socket.write_all(b"0\r\n\r\n").await
+    Response::builder()
+        .header(CONTENT_TYPE, "text/event-stream")
+        .header("cache-control", "no-cache")
+        .body(frames(events, cut))
+        .expect("a valid response")
 }
 
 /// The default answer: an instance of the requested schema; a call of the first tool; what the

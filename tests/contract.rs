@@ -267,3 +267,31 @@ async fn five_hundred_random_spec_valid_responses_all_decode() {
     println!("decoded {decoded} Prism responses ({with_unknown_fields} of the raw 500 had unknown top-level fields)");
     assert_eq!(decoded, 520);
 }
+
+include!(concat!(env!("OUT_DIR"), "/every_operation.rs"));
+
+/// Every operation of the enabled areas (all of them with `--features full`, as `.ci/run` runs
+/// it): the request the crate builds passes Prism's validation, and Prism's answer decodes, both
+/// its static example and (`-d`) dynamic answers made from the schema.
+#[tokio::test]
+#[ignore = "needs Prism: see .ci/run"]
+async fn every_operation_passes_prism_validation_and_its_answers_decode() {
+    let mut per_area: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for dynamic in [false, true] {
+        let prism = Prism::start(dynamic);
+        let results = every_operation(&prism.client()).await;
+        let failures: Vec<String> = results
+            .iter()
+            .filter_map(|(area, id, r)| Some(format!("{area}/{id} (dynamic: {dynamic}): {}", r.as_ref().err()?)))
+            .collect();
+        assert!(failures.is_empty(), "{failures:#?}");
+        for (area, _, _) in &results {
+            let counts = per_area.entry(area).or_default();
+            if dynamic { counts.1 += 1 } else { counts.0 += 1 }
+        }
+    }
+    for (area, (validated, decoded)) in &per_area {
+        println!("{area}: {validated} operations validated with their example answer, {decoded} with a dynamic one");
+    }
+    assert!(per_area.values().map(|c| c.0).sum::<usize>() >= 13);
+}

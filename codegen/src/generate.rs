@@ -42,7 +42,7 @@ pub fn generate(spec: &Value, spec_sha256: &str) -> Result<String, Error> {
     crate::derives::add_defaults(&mut file)?;
     crate::derives::lenient_responses(&mut file, &response_roots)?;
     crate::derives::mark_non_exhaustive(&mut file, &response_roots, &request_roots)?;
-    let operations = crate::operations::generate(spec)?;
+    let operations = crate::operations::generate(spec)? + &crate::examples::mock_routes(spec);
     let operations: syn::File = syn::parse_file(&operations)
         .map_err(|e| Error(format!("the generated operations do not parse: {e}\n{operations}")))?;
     file.items.extend(operations.items);

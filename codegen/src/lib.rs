@@ -7,6 +7,7 @@
 
 pub mod areas;
 pub mod derives;
+pub mod examples;
 pub mod fixes;
 pub mod generate;
 pub mod normalize;
@@ -57,6 +58,8 @@ pub struct Output {
     pub normalized_json: String,
     /// The generated Rust code, formatted, with its "do not edit" header.
     pub code: String,
+    /// Test code calling every generated operation once ([`examples::every_operation`]).
+    pub every_operation: String,
 }
 
 /// An error that names where in the spec the pipeline gave up.
@@ -106,8 +109,9 @@ pub fn generate_from(spec_text: &str, spec: Value) -> Result<Output, Error> {
     normalize::unions_for_codegen(&mut for_codegen);
     normalize::open_response_side(&mut for_codegen);
     let code = generate::generate(&for_codegen, &util::sha256_hex(spec_text.as_bytes()))?;
+    let every_operation = examples::every_operation(&spec);
     let mut contract = spec;
     normalize::contract_nullability(&mut contract);
     let normalized_json = serde_json::to_string_pretty(&contract).expect("a JSON value serializes") + "\n";
-    Ok(Output { normalized_json, code })
+    Ok(Output { normalized_json, code, every_operation })
 }

@@ -245,8 +245,17 @@ pub fn drop_auth_header(spec: &mut Value) {
             });
         }
     }
-    spec["components"]["securitySchemes"] = json!({ "bearer": { "type": "http", "scheme": "bearer" } });
-    spec["security"] = json!([{ "bearer": [] }]);
+    // The published spec has its own schemes (`apiKey`, `bearer`, both bearer tokens), which some
+    // operations name: they stay, and `bearer` is there for the rest.
+    if !spec["components"]["securitySchemes"].is_object() {
+        spec["components"]["securitySchemes"] = json!({});
+    }
+    if let Some(schemes) = spec["components"]["securitySchemes"].as_object_mut() {
+        schemes.entry("bearer").or_insert_with(|| json!({ "type": "http", "scheme": "bearer" }));
+    }
+    if spec.get("security").is_none_or(|s| s.as_array().is_none_or(Vec::is_empty)) {
+        spec["security"] = json!([{ "bearer": [] }]);
+    }
 }
 
 /// `default: X` moves into the description: the server applies its defaults, the client must not.
@@ -1535,6 +1544,15 @@ mod tests {
         );
         assert_eq!(spec["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
         assert_eq!(spec["security"], json!([{"bearer": []}]));
+
+        // A spec with its own schemes and global security keeps them: operations name them.
+        let mut spec = yaml(
+            "security: [{apiKey: []}]\npaths: {}\ncomponents:\n  securitySchemes: {apiKey: {type: http, scheme: bearer}}\n  schemas: {}",
+        );
+        drop_auth_header(&mut spec);
+        assert_eq!(spec["security"], json!([{"apiKey": []}]));
+        assert_eq!(spec["components"]["securitySchemes"]["apiKey"]["scheme"], "bearer");
+        assert_eq!(spec["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     }
 
     #[test]

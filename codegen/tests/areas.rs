@@ -27,7 +27,8 @@ mod toml_lite {
             let (name, value) = line.split_once(" = ").unwrap();
             names.push(name.trim().to_owned());
             if name.trim() == "full" {
-                full = value.trim_matches(['[', ']']).split(',').map(|v| v.trim().trim_matches('"').to_owned()).collect();
+                full =
+                    value.trim_matches(['[', ']']).split(',').map(|v| v.trim().trim_matches('"').to_owned()).collect();
             }
         }
         Features { names, full }

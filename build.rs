@@ -5,9 +5,14 @@ use std::{env, fs, path::Path};
 
 const SPEC: &str = "openapi/openrouter.yaml";
 
+/// Builds from another spec file instead (the history replay: `.ci/replay`).
+const SPEC_OVERRIDE: &str = "OPENROUTER_BINDINGS_SPEC";
+
 fn main() {
-    println!("cargo:rerun-if-changed={SPEC}");
-    let spec = fs::read_to_string(SPEC).unwrap_or_else(|e| panic!("cannot read {SPEC}: {e}"));
+    println!("cargo:rerun-if-env-changed={SPEC_OVERRIDE}");
+    let spec_path = env::var(SPEC_OVERRIDE).unwrap_or_else(|_| SPEC.to_owned());
+    println!("cargo:rerun-if-changed={spec_path}");
+    let spec = fs::read_to_string(&spec_path).unwrap_or_else(|e| panic!("cannot read {spec_path}: {e}"));
     // The API areas to generate are the crate's enabled features that name one (`chat`, `models`, ...).
     let enabled: Vec<String> = env::vars()
         .filter_map(|(key, _)| Some(key.strip_prefix("CARGO_FEATURE_")?.to_lowercase().replace('_', "-")))
@@ -21,7 +26,7 @@ fn main() {
     let output = match openrouter_bindings_codegen::build(&spec, &areas) {
         Ok(output) => output,
         Err(e) => {
-            eprintln!("error: cannot generate bindings from {SPEC}:\n{e}");
+            eprintln!("error: cannot generate bindings from {spec_path}:\n{e}");
             std::process::exit(1);
         }
     };

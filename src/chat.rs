@@ -423,7 +423,7 @@ fn validate(request: &ChatRequest) -> Result<(), Error> {
         return Err(Error::InvalidRequest("no messages: add one with .user(...) or .message(...)".into()));
     }
     for message in &request.messages {
-        if let ChatMessage::ToolMessage(tool) = message
+        if let ChatMessage::Tool(tool) = message
             && tool.tool_call_id.is_empty()
         {
             return Err(Error::InvalidRequest("a tool result needs the id of the tool call it answers".into()));

@@ -5,17 +5,16 @@ use std::borrow::Cow;
 
 use base64::Engine;
 
+use serde_json::json;
+
 use crate::{
     Error,
     error::ApiError,
     types::{
-        ChatAssistantMessage, ChatAssistantMessageContent, ChatChoice, ChatContentAudio, ChatContentAudioInputAudio,
-        ChatContentAudioType, ChatContentImage, ChatContentImageImageUrl, ChatContentImageType, ChatContentPart,
-        ChatContentText, ChatContentTextType, ChatContentVideo, ChatContentVideoInput, ChatContentVideoType,
-        ChatDeveloperMessageContent, ChatFinishReason, ChatNamedToolChoice, ChatNamedToolChoiceFunction,
-        ChatNamedToolChoiceType, ChatRequestStop, ChatResponse, ChatSystemMessageContent, ChatToolCall, ChatToolChoice,
-        ChatToolChoiceMode, ChatToolMessageContent, ChatUsage, ChatUserMessageContent, ErrorBody,
-        KnownChatFinishReason,
+        ChatAssistantMessage, ChatAssistantMessageContent, ChatChoice, ChatContentPart, ChatContentText,
+        ChatDeveloperMessageContent, ChatFinishReason, ChatRequestStop, ChatResponse, ChatSystemMessageContent,
+        ChatToolCall, ChatToolChoice, ChatToolChoiceMode, ChatToolMessageContent, ChatUsage, ChatUserMessageContent,
+        ErrorBody, KnownChatFinishReason,
     },
 };
 
@@ -54,7 +53,7 @@ macro_rules! content {
 
 fn part_text(part: &ChatContentPart) -> Option<&str> {
     match part {
-        ChatContentPart::ChatContentText(t) => Some(t.text.as_str()),
+        ChatContentPart::Text(t) => Some(t.text.as_str()),
         _ => None,
     }
 }
@@ -73,23 +72,22 @@ impl From<&str> for ChatRequestStop {
     }
 }
 
+/// A generated value from its JSON form. The constructors below build their values this way, so
+/// that they name only wire fields: a field upstream adds (or an older spec lacks) changes nothing
+/// here.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
+    serde_json::from_value(value).expect("the constructors' JSON fits the generated types")
+}
+
 impl ChatContentPart {
     /// A text part.
     pub fn text(text: impl Into<String>) -> Self {
-        ChatContentPart::ChatContentText(ChatContentText {
-            cache_control: None,
-            prompt_cache_breakpoint: None,
-            text: text.into(),
-            type_: ChatContentTextType::Text,
-        })
+        from_json(json!({"type": "text", "text": text.into()}))
     }
 
     /// An image by URL (`https://...` or a `data:` URL).
     pub fn image_url(url: impl Into<String>) -> Self {
-        ChatContentPart::ChatContentImage(ChatContentImage {
-            image_url: ChatContentImageImageUrl { detail: None, url: url.into() },
-            type_: ChatContentImageType::ImageUrl,
-        })
+        from_json(json!({"type": "image_url", "image_url": {"url": url.into()}}))
     }
 
     /// An image from its bytes, sent inline as a base64 `data:` URL (`mime` like `image/png`).
@@ -100,21 +98,13 @@ impl ChatContentPart {
 
     /// Audio from its bytes (`format` like `wav` or `mp3`), sent inline as base64.
     pub fn audio(format: impl Into<String>, bytes: &[u8]) -> Self {
-        ChatContentPart::ChatContentAudio(ChatContentAudio {
-            input_audio: ChatContentAudioInputAudio {
-                data: base64::engine::general_purpose::STANDARD.encode(bytes),
-                format: format.into(),
-            },
-            type_: ChatContentAudioType::InputAudio,
-        })
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        from_json(json!({"type": "input_audio", "input_audio": {"data": data, "format": format.into()}}))
     }
 
     /// A video by URL.
     pub fn video_url(url: impl Into<String>) -> Self {
-        ChatContentPart::ChatContentVideo(ChatContentVideo {
-            type_: ChatContentVideoType::VideoUrl,
-            video_url: ChatContentVideoInput { url: url.into() },
-        })
+        from_json(json!({"type": "video_url", "video_url": {"url": url.into()}}))
     }
 }
 
@@ -136,10 +126,7 @@ impl ChatToolChoice {
 
     /// The model must call the function `name`.
     pub fn function(name: impl Into<String>) -> Self {
-        ChatToolChoice::ChatNamedToolChoice(ChatNamedToolChoice {
-            function: ChatNamedToolChoiceFunction { name: name.into() },
-            type_: ChatNamedToolChoiceType::Function,
-        })
+        from_json(json!({"type": "function", "function": {"name": name.into()}}))
     }
 }
 

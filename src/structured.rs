@@ -11,10 +11,7 @@ use serde_json::{Value, json};
 
 use crate::{
     Error,
-    types::{
-        ChatFormatJsonSchemaConfig, ChatFormatJsonSchemaConfigType, ChatFunctionTool, ChatFunctionToolFunction,
-        ChatFunctionToolType, ChatJsonSchemaConfig, ChatRequestResponseFormat, ChatResponse, ChatTool, ChatToolCall,
-    },
+    types::{ChatRequestResponseFormat, ChatResponse, ChatTool, ChatToolCall},
 };
 
 /// Keywords strict mode accepts; everything else is removed.
@@ -85,15 +82,11 @@ impl StrictSchema {
 
     /// A `response_format` of type `json_schema` with this schema.
     pub fn response_format(&self) -> ChatRequestResponseFormat {
-        ChatRequestResponseFormat::JsonSchemaConfig(ChatFormatJsonSchemaConfig {
-            json_schema: ChatJsonSchemaConfig {
-                description: self.description.clone(),
-                name: self.name.clone(),
-                schema: self.schema.as_object().cloned().unwrap_or_default(),
-                strict: Some(self.is_strict()),
-            },
-            type_: ChatFormatJsonSchemaConfigType::JsonSchema,
-        })
+        let mut json_schema = json!({"name": self.name, "schema": self.schema, "strict": self.is_strict()});
+        if let Some(description) = &self.description {
+            json_schema["description"] = json!(description);
+        }
+        crate::ext::from_json(json!({"type": "json_schema", "json_schema": json_schema}))
     }
 }
 
@@ -306,16 +299,13 @@ impl ChatTool {
     /// ```
     pub fn function<Args: JsonSchema>(name: impl Into<String>, description: impl Into<String>) -> ChatTool {
         let schema = StrictSchema::of::<Args>();
-        ChatTool::ChatFunctionTool(ChatFunctionTool {
-            cache_control: None,
-            function: ChatFunctionToolFunction {
-                description: Some(description.into()),
-                name: name.into(),
-                parameters: schema.schema.as_object().cloned().unwrap_or_default(),
-                strict: Some(schema.is_strict()),
-            },
-            type_: ChatFunctionToolType::Function,
-        })
+        let function = json!({
+            "name": name.into(),
+            "description": description.into(),
+            "parameters": schema.schema,
+            "strict": schema.is_strict(),
+        });
+        crate::ext::from_json(json!({"type": "function", "function": function}))
     }
 }
 

@@ -87,7 +87,7 @@ fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
         type_: ChatContentTextType::Text,
     };
     let mut image = ChatContentPart::image_url("https://example.test/cat.png");
-    if let ChatContentPart::ChatContentImage(part) = &mut image {
+    if let ChatContentPart::ImageUrl(part) = &mut image {
         part.image_url.detail = Some(ChatContentImageImageUrlDetail::Known(KnownChatContentImageImageUrlDetail::High));
     }
     let provider = ProviderPreferences::default()
@@ -118,10 +118,10 @@ fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
         ))
         .with_preferred_max_latency(PreferredMaxLatency::Number(2.5));
     let plugins = vec![
-        ChatRequestPluginsItem::WebSearchPlugin(
+        ChatRequestPluginsItem::Web(
             serde_json::from_value::<WebSearchPlugin>(serde_json::json!({"id": "web"})).unwrap(),
         ),
-        ChatRequestPluginsItem::WebSearchPlugin(WebSearchPlugin {
+        ChatRequestPluginsItem::Web(WebSearchPlugin {
             enabled: Some(true),
             engine: Some(WebSearchEngine::Exa),
             exclude_domains: vec!["example.com".into()],
@@ -133,12 +133,12 @@ fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
             search_prompt: Some("Sources:".into()),
             user_location: None,
         }),
-        ChatRequestPluginsItem::FileParserPlugin(FileParserPlugin {
+        ChatRequestPluginsItem::FileParser(FileParserPlugin {
             enabled: None,
             id: FileParserPluginId::FileParser,
             pdf: Some(PdfParserOptions::default().with_engine(PdfParserEngine::MistralOcr)),
         }),
-        ChatRequestPluginsItem::ResponseHealingPlugin(ResponseHealingPlugin {
+        ChatRequestPluginsItem::ResponseHealing(ResponseHealingPlugin {
             enabled: Some(true),
             id: ResponseHealingPluginId::ResponseHealing,
         }),
@@ -160,7 +160,7 @@ fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
         ("system, developer, user, assistant prefill", chat().system("s").developer("d").user("u").assistant("a")),
         ("no model (account default)", client.chat("").user("hi")),
         ("user name", chat().message(parsed::<openrouter_bindings::types::ChatUserMessage>(serde_json::json!({"role": "user", "content": "hi", "name": "ann"})))),
-        ("every content part", chat().user(vec![ChatContentPart::ChatContentText(text_part.clone()), image, ChatContentPart::image_bytes("image/png", b"png"), ChatContentPart::audio("wav", b"RIFF"), ChatContentPart::video_url("https://example.test/v.mp4")])),
+        ("every content part", chat().user(vec![ChatContentPart::Text(text_part.clone()), image, ChatContentPart::image_bytes("image/png", b"png"), ChatContentPart::audio("wav", b"RIFF"), ChatContentPart::video_url("https://example.test/v.mp4")])),
         ("input_video part", chat().user(vec![parsed::<ChatContentPart>(serde_json::json!({"type": "input_video", "video_url": {"url": "https://v"}}))])),
         ("system text parts with cache control", chat().message(parsed::<openrouter_bindings::types::ChatSystemMessage>(serde_json::json!({"role": "system", "content": [serde_json::to_value(&text_part).unwrap()]}))).user("u")),
         ("tool loop messages", chat().user("weather?").message(parsed::<openrouter_bindings::types::ChatAssistantMessage>(serde_json::json!({"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "weather", "arguments": "{\"city\":\"Bern\"}"}}]}))).tool_result("call_1", "21C")),
@@ -169,10 +169,10 @@ fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
         ("tool choice named", chat().user("u").tools([ChatTool::function::<WeatherArgs>("weather", "w")]).tool_choice(ChatToolChoice::function("weather"))),
         ("tool choice required", chat().user("u").tools([ChatTool::function::<WeatherArgs>("weather", "w")]).tool_choice(ChatToolChoice::required())),
         ("tool choice none", chat().user("u").tools([ChatTool::function::<WeatherArgs>("weather", "w")]).tool_choice(ChatToolChoice::none())),
-        ("response format text", chat().user("u").response_format(ChatRequestResponseFormat::TextConfig(ChatFormatTextConfig { type_: ChatFormatTextConfigType::Text }))),
-        ("response format json object", chat().user("u").response_format(ChatRequestResponseFormat::JsonObjectConfig(ChatFormatJsonObjectConfig { type_: ChatFormatJsonObjectConfigType::JsonObject }))),
+        ("response format text", chat().user("u").response_format(ChatRequestResponseFormat::Text(ChatFormatTextConfig { type_: ChatFormatTextConfigType::Text }))),
+        ("response format json object", chat().user("u").response_format(ChatRequestResponseFormat::JsonObject(ChatFormatJsonObjectConfig { type_: ChatFormatJsonObjectConfigType::JsonObject }))),
         ("response format json schema from a type", chat().user("u").response_format_for::<Answer>()),
-        ("response format grammar", chat().user("u").response_format(ChatRequestResponseFormat::GrammarConfig(ChatFormatGrammarConfig { grammar: "root ::= \"yes\"".into(), type_: ChatFormatGrammarConfigType::Grammar }))),
+        ("response format grammar", chat().user("u").response_format(ChatRequestResponseFormat::Grammar(ChatFormatGrammarConfig { grammar: "root ::= \"yes\"".into(), type_: ChatFormatGrammarConfigType::Grammar }))),
         ("provider preferences, all fields", chat().user("u").provider(provider)),
         ("provider sort shorthand", chat().user("u").provider(ProviderPreferences::default().with_sort(ProviderPreferencesSort::Value(ProviderSort::Price)))),
         ("models fallbacks and route", chat().user("u").models(["anthropic/claude-sonnet-4", "google/gemini-2.5-pro"]).route(DeprecatedRoute::Fallback)),

@@ -169,7 +169,7 @@ fn unknown_fields_values_and_variants_are_kept() {
     assert_eq!(choice.finish_reason, Some(ChatFinishReason::Unknown("tool_budget_exhausted".into())));
     let details = &choice.message.reasoning_details;
     match &details[0] {
-        ReasoningDetail::ReasoningDetailText(text) => {
+        ReasoningDetail::ReasoningText(text) => {
             assert_eq!(text.format, Some(ReasoningFormat::Unknown("quantum-v9".into())))
         }
         other => panic!("{other:?}"),
@@ -181,7 +181,7 @@ fn unknown_fields_values_and_variants_are_kept() {
     let Some(ChatAssistantMessageContent::Array(parts)) = &choice.message.content else {
         panic!("{:?}", choice.message.content)
     };
-    assert!(matches!(&parts[0], ChatContentPart::ChatContentText(t) if t.text == "see"));
+    assert!(matches!(&parts[0], ChatContentPart::Text(t) if t.text == "see"));
     assert!(matches!(&parts[1], ChatContentPart::Unknown(raw) if raw["smell"] == "roses"));
     assert_eq!(typed.into_text().unwrap(), "see", "text parts only");
 }
@@ -233,7 +233,7 @@ fn values_the_page_lags_behind_on_are_accepted() {
     let (typed, _): (ChatResponse, _) = round_trip(&response);
     let message = &typed.choices[0].message;
     assert!(matches!(&message.reasoning_details[0],
-        ReasoningDetail::ReasoningDetailSummary(s) if s.format == Some(ReasoningFormat::Known(KnownReasoningFormat::MetaResponsesV1))));
+        ReasoningDetail::ReasoningSummary(s) if s.format == Some(ReasoningFormat::Known(KnownReasoningFormat::MetaResponsesV1))));
     let usage = typed.usage.unwrap();
     assert_eq!(usage.completion_tokens_details.unwrap().image_tokens, Some(1290));
     assert_eq!(usage.server_tool_use_details.unwrap().web_search_requests, Some(2));
@@ -248,7 +248,7 @@ fn specialized_unions_read_every_form() {
     assert_eq!(text, ChatUserMessageContent::String("say \"hi\"\n".into()));
     let parts: ChatUserMessageContent = serde_json::from_value(json!([{"type": "text", "text": "a"}])).unwrap();
     assert!(
-        matches!(&parts, ChatUserMessageContent::Array(p) if matches!(&p[0], ChatContentPart::ChatContentText(t) if t.text == "a"))
+        matches!(&parts, ChatUserMessageContent::Array(p) if matches!(&p[0], ChatContentPart::Text(t) if t.text == "a"))
     );
     let wrong = serde_json::from_str::<ChatUserMessageContent>("42").unwrap_err().to_string();
     assert!(wrong.contains("a string or an array"), "{wrong}");

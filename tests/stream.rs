@@ -111,10 +111,10 @@ async fn reasoning_deltas_assemble_in_order() {
     assert_eq!(response.reasoning(), Some("Let me think."));
     let details = &response.choices[0].message.reasoning_details;
     assert_eq!(details.len(), 2);
-    let ReasoningDetail::ReasoningDetailText(text) = &details[0] else { panic!("{details:?}") };
+    let ReasoningDetail::ReasoningText(text) = &details[0] else { panic!("{details:?}") };
     assert_eq!((text.text.as_deref(), text.signature.as_deref()), (Some("Let me think."), Some("sig-1")));
     assert_eq!(text.format, Some(ReasoningFormat::Known(KnownReasoningFormat::AnthropicClaudeV1)));
-    assert!(matches!(&details[1], ReasoningDetail::ReasoningDetailEncrypted(e) if e.data == "b64data"));
+    assert!(matches!(&details[1], ReasoningDetail::ReasoningEncrypted(e) if e.data == "b64data"));
     assert_eq!(response.text().unwrap(), "42");
 }
 

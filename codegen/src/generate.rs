@@ -42,6 +42,7 @@ pub fn generate(spec: &Value, spec_sha256: &str) -> Result<String, Error> {
     crate::derives::add_defaults(&mut file)?;
     crate::derives::lenient_responses(&mut file, &response_roots)?;
     crate::derives::mark_non_exhaustive(&mut file, &response_roots, &request_roots)?;
+    check_generated_names(&file)?;
     let operations = crate::operations::generate(spec)? + &crate::examples::mock_routes(spec);
     let operations: syn::File = syn::parse_file(&operations)
         .map_err(|e| Error(format!("the generated operations do not parse: {e}\n{operations}")))?;
@@ -51,4 +52,34 @@ pub fn generate(spec: &Value, spec_sha256: &str) -> Result<String, Error> {
          // Do not edit: change codegen/ or refresh the spec instead.\n\n{}",
         prettyplease::unparse(&file)
     ))
+}
+
+/// Fails on a name typify made up because the spec gave none (`Variant0`, `FooVariant1Type`):
+/// the normalizer names every union branch, so one of these means a new shape it does not cover.
+fn check_generated_names(file: &syn::File) -> Result<(), Error> {
+    fn numbered(name: &str) -> bool {
+        name.match_indices("Variant").any(|(i, _)| name[i + 7..].starts_with(|c: char| c.is_ascii_digit()))
+    }
+    fn collect(items: &[syn::Item], bad: &mut Vec<String>) {
+        for item in items {
+            match item {
+                syn::Item::Mod(syn::ItemMod { content: Some((_, items)), .. }) => collect(items, bad),
+                syn::Item::Enum(e)
+                    if numbered(&e.ident.to_string()) || e.variants.iter().any(|v| numbered(&v.ident.to_string())) =>
+                {
+                    bad.push(e.ident.to_string())
+                }
+                syn::Item::Struct(s) if numbered(&s.ident.to_string()) => bad.push(s.ident.to_string()),
+                _ => {}
+            }
+        }
+    }
+    let mut bad = Vec::new();
+    collect(&file.items, &mut bad);
+    match bad.is_empty() {
+        true => Ok(()),
+        false => Err(Error(format!(
+            "machine-numbered names in the generated code, in {bad:?}; name the union branches in codegen/src/normalize.rs"
+        ))),
+    }
 }

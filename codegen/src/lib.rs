@@ -14,6 +14,7 @@ pub mod normalize;
 pub mod operations;
 pub mod page;
 pub mod refresh;
+pub mod replay;
 pub mod summary;
 mod util;
 

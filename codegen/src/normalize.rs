@@ -40,6 +40,7 @@ pub fn finish(spec: &mut Value, names: &[(&str, &str)]) -> Result<(), Error> {
     lift_union_branches(spec);
     merge_string_enum_branches(spec);
     title_scalar_branches(spec);
+    title_discriminated_branches(spec);
     title_prefix_branches(spec);
     nullable_components_to_uses(spec);
     optional_refs_not_nullable(spec);
@@ -154,7 +155,9 @@ pub fn downgrade_nullable(spec: &mut Value) {
         for key in ["oneOf", "anyOf"] {
             let Some(Value::Array(branches)) = schema.get_mut(key) else { continue };
             let before = branches.len();
-            branches.retain(|b| b.get("type").and_then(Value::as_str) != Some("null"));
+            // `{type: 'null'}`, or (in older published versions) a branch that is only `nullable`.
+            branches
+                .retain(|b| b.get("type").and_then(Value::as_str) != Some("null") && *b != json!({"nullable": true}));
             let (had_null, single) = (branches.len() < before, branches.len() == 1);
             if !had_null {
                 continue;
@@ -345,7 +348,8 @@ pub fn ref_siblings(spec: &mut Value) {
     });
 }
 
-/// `allOf` parts that add nothing are dropped, their documentation moved to the parent:
+/// `allOf` parts that add nothing are dropped, their documentation (and a part's `nullable`) moved
+/// to the parent:
 /// `{allOf: [$ref ReasoningEffort, {description: D}]}` is `{allOf: [$ref ReasoningEffort],
 /// description: D}`, and an empty object part (`{type: object, properties: {}}`) goes.
 ///
@@ -359,6 +363,13 @@ pub fn drop_empty_all_of_parts(spec: &mut Value) {
         let Some(Value::Array(parts)) = schema.get_mut("allOf") else { return };
         if parts.len() < 2 {
             return;
+        }
+        // `allOf: [$ref X, {nullable: true}]` (older published versions): "X or null".
+        let mut nullable = false;
+        for part in parts.iter_mut().filter_map(Value::as_object_mut) {
+            if !part.contains_key("$ref") && part.remove("nullable") == Some(json!(true)) {
+                nullable = true;
+            }
         }
         let empty = |part: &Value| {
             part.as_object().is_some_and(|o| {
@@ -380,6 +391,9 @@ pub fn drop_empty_all_of_parts(spec: &mut Value) {
         if parts.is_empty() {
             schema.remove("allOf");
             schema.insert("type".into(), json!("object"));
+        }
+        if nullable {
+            schema.insert("nullable".into(), json!(true));
         }
         for (key, value) in docs {
             schema.entry(key).or_insert(value);
@@ -583,6 +597,35 @@ pub fn nullable_components_to_uses(spec: &mut Value) {
             let reference = std::mem::take(schema);
             schema.insert("allOf".into(), json!([reference]));
             schema.insert("nullable".into(), json!(true));
+        }
+    });
+}
+
+/// A union with a `discriminator` names its `$ref` branches by their wire tag: `ChatMessage::System`,
+/// `ChatContentPart::ImageUrl`, `ChatRequestResponseFormat::JsonSchema`.
+///
+/// Otherwise typify names them after the referenced types, minus the prefix all of them share,
+/// which changes whenever upstream renames one branch (`FormatJsonObjectConfig` in 2026-06 made
+/// every variant of the response format longer). The tags are the wire values: they do not churn.
+pub fn title_discriminated_branches(spec: &mut Value) {
+    walk_objects(spec, &mut |union| {
+        let mapping = union.get("discriminator").and_then(|d| d.get("mapping")).and_then(Value::as_object).cloned();
+        let Some(mapping) = mapping else { return };
+        let Some(branches) = union_branches_mut(union) else { return };
+        let title = |branch: &Value| {
+            let target = branch.get("$ref")?.as_str()?;
+            mapping.iter().find(|(_, to)| to.as_str() == Some(target)).map(|(tag, _)| pascal_case(tag))
+        };
+        let titles: Vec<Option<String>> = branches.iter().map(title).collect();
+        let named: Vec<&String> = titles.iter().flatten().collect();
+        if named.iter().collect::<BTreeSet<_>>().len() != named.len() {
+            return;
+        }
+        for (branch, title) in branches.iter_mut().zip(titles) {
+            if let Some(title) = title {
+                let reference = std::mem::take(branch);
+                *branch = json!({ "allOf": [reference], "title": title });
+            }
         }
     });
 }
@@ -1062,17 +1105,10 @@ pub fn rename_schemas(spec: &mut Value, names: &[(&str, &str)]) -> Result<(), Er
     let table: BTreeMap<&str, &str> = names.iter().copied().collect();
     let schemas = schemas(spec);
     for (old, new) in names {
-        if old == new {
-            if !schemas.contains_key(*old) {
-                return Err(Error(format!("names table: `{old}` no longer exists upstream; update NAMES")));
-            }
-            continue;
-        }
-        let Some(schema) = schemas.remove(*old) else {
-            return Err(Error(format!(
-                "names table: `{old}` (to become `{new}`) no longer exists upstream; update NAMES in codegen/src/normalize.rs"
-            )));
-        };
+        // A name upstream does not have (yet, or any more) is skipped: the type keeps upstream's
+        // name, which the machine-name check still judges, and a name the hand-written layer
+        // needs fails its compile. Older published versions replay this way.
+        let Some(schema) = schemas.remove(*old) else { continue };
         if schemas.insert((*new).to_owned(), schema).is_some() {
             return Err(Error(format!("names table: `{new}` already exists upstream; drop the entry for `{old}`")));
         }
@@ -1264,7 +1300,12 @@ fn union_branches(spec: &mut Value) -> BTreeSet<String> {
     walk_objects(spec, &mut |o| {
         for key in ["oneOf", "anyOf"] {
             for branch in o.get(key).and_then(Value::as_array).into_iter().flatten() {
-                if let Some(name) = branch.as_object().and_then(ref_name) {
+                // A bare `$ref`, or one titled under `allOf` (title_discriminated_branches).
+                let reference = branch
+                    .as_object()
+                    .and_then(ref_name)
+                    .or_else(|| branch.pointer("/allOf/0").and_then(Value::as_object).and_then(ref_name));
+                if let Some(name) = reference {
                     names.insert(name.to_owned());
                 }
             }
@@ -1413,6 +1454,18 @@ mod tests {
         );
         assert_eq!(schema(&spec, "U")["oneOf"][2], json!({"enum": [null]}));
         assert_eq!(*schema(&spec, "T"), json!({"type": "string", "nullable": true}), "typed: 3.0 reads it");
+    }
+
+    #[test]
+    fn discriminated_branches_are_named_by_their_wire_tag() {
+        let mut spec = doc("A: {type: object}\nB: {type: object}\n\
+             U: {discriminator: {propertyName: type, mapping: {json_schema: '#/components/schemas/A', text: '#/components/schemas/B'}}, oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}");
+        title_discriminated_branches(&mut spec);
+        assert_eq!(
+            schema(&spec, "U")["oneOf"],
+            json!([{"allOf": [{"$ref": "#/components/schemas/A"}], "title": "JsonSchema"},
+                   {"allOf": [{"$ref": "#/components/schemas/B"}], "title": "Text"}])
+        );
     }
 
     #[test]
@@ -1716,14 +1769,17 @@ mod tests {
     }
 
     #[test]
-    fn renames_follow_refs_and_stale_entries_fail() {
+    fn renames_follow_refs_skip_absent_names_and_refuse_collisions() {
         let mut spec =
             doc("Schema3: {type: string, enum: [a]}\nO: {properties: {p: {$ref: '#/components/schemas/Schema3'}}}");
         rename_schemas(&mut spec, &[("Schema3", "DataCollection")]).unwrap();
         assert_eq!(schema(&spec, "O")["properties"]["p"]["$ref"], "#/components/schemas/DataCollection");
         assert!(schema(&spec, "DataCollection").is_object());
-        let err = rename_schemas(&mut spec, &[("Schema3", "DataCollection")]).unwrap_err();
-        assert!(err.0.contains("`Schema3` (to become `DataCollection`) no longer exists upstream"), "{err}");
+        let before = spec.clone();
+        rename_schemas(&mut spec, &[("Schema3", "DataCollection")]).unwrap();
+        assert_eq!(spec, before, "a name upstream does not have is skipped");
+        let err = rename_schemas(&mut spec, &[("O", "DataCollection")]).unwrap_err();
+        assert!(err.0.contains("`DataCollection` already exists upstream"), "{err}");
     }
 
     #[test]

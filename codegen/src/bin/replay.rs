@@ -1,0 +1,27 @@
+//! `cargo run -p openrouter-bindings-codegen --release --bin replay -- <spec.yaml>...`: each version
+//! of the published spec through the pipeline, as a markdown table. Exits non-zero when one fails.
+
+fn main() {
+    let files: Vec<String> = std::env::args().skip(1).collect();
+    if files.is_empty() {
+        eprintln!("usage: replay <spec.yaml>... (e.g. codegen/tests/fixtures/history/*.yaml)");
+        std::process::exit(2);
+    }
+    let rows: Vec<_> = files
+        .iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {file}: {e}"));
+            let version = file
+                .rsplit('/')
+                .next()
+                .unwrap_or(file)
+                .trim_start_matches("openrouter-openapi.")
+                .trim_end_matches(".yaml");
+            openrouter_bindings_codegen::replay::replay(version, &text)
+        })
+        .collect();
+    print!("{}", openrouter_bindings_codegen::replay::table(&rows));
+    if rows.iter().any(|r| r.generated.is_err()) {
+        std::process::exit(1);
+    }
+}

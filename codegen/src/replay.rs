@@ -1,0 +1,70 @@
+//! Replays versions of the published spec through the pipeline, as an upstream change would
+//! arrive: `cargo run -p openrouter-bindings-codegen --release --bin replay -- <spec.yaml>...`.
+//!
+//! Each version either generates, or fails with the message that names the rule, fix or schema
+//! path that stopped it; a panic anywhere in the pipeline is caught and reported as such. Every
+//! operation of a version that generates has its method: one missing is a failure too.
+
+use serde_json::Value;
+
+use crate::areas::METHODS;
+
+/// One version's outcome.
+pub struct Row {
+    /// The file's version, e.g. `2026-06-28`.
+    pub version: String,
+    /// Operations and component schemas in the published document.
+    pub operations: usize,
+    pub schemas: usize,
+    /// Lines of generated code, or why there are none.
+    pub generated: Result<usize, String>,
+}
+
+/// Runs the whole pipeline (every area) on `text`, the spec of `version`.
+pub fn replay(version: &str, text: &str) -> Row {
+    let document = crate::parse_yaml(text).unwrap_or(Value::Null);
+    let operations = count_operations(&document);
+    let schemas = document.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |s| s.len());
+    let generated = match std::panic::catch_unwind(|| crate::build(text, &["full"])) {
+        Ok(Ok(output)) => {
+            // One builder struct per operation in the generated code.
+            let builders = output.code.matches("#[must_use = \"a request does nothing until it is sent\"]").count();
+            match builders == operations {
+                true => Ok(output.code.lines().count()),
+                false => Err(format!("{operations} operations in the spec, but {builders} generated")),
+            }
+        }
+        Ok(Err(e)) => Err(e.0),
+        Err(panic) => Err(format!(
+            "the pipeline panicked: {}",
+            panic.downcast_ref::<String>().map(String::as_str).or(panic.downcast_ref::<&str>().copied()).unwrap_or("?")
+        )),
+    };
+    Row { version: version.to_owned(), operations, schemas, generated }
+}
+
+fn count_operations(document: &Value) -> usize {
+    let paths = document.get("paths").and_then(Value::as_object);
+    paths
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, item)| item.as_object())
+        .flat_map(|i| i.keys())
+        .filter(|k| METHODS.contains(&k.as_str()))
+        .count()
+}
+
+/// The rows as a markdown table.
+pub fn table(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| version | operations | schemas | generates | generated lines / why not |\n|---|---|---|---|---|\n",
+    );
+    for row in rows {
+        let (ok, detail) = match &row.generated {
+            Ok(lines) => ("yes", lines.to_string()),
+            Err(why) => ("no", why.lines().next().unwrap_or_default().replace('|', "\\|")),
+        };
+        out.push_str(&format!("| {} | {} | {} | {ok} | {detail} |\n", row.version, row.operations, row.schemas));
+    }
+    out
+}

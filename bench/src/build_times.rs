@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const PROGRAMS: [&str; 4] = ["floor", "openrouter-bindings", "async-openai", "openrouter-rs"];
+const PROGRAMS: [&str; 5] = ["floor", "openrouter-bindings", "openrouter-bindings-full", "async-openai", "openrouter-rs"];
 
 struct Build {
     time: Duration,

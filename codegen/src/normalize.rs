@@ -1131,8 +1131,11 @@ pub fn drop_unused(spec: &mut Value) {
                 used.insert(name.to_owned());
             }
         });
-        // The stream chunk is used by the hand-written streaming layer, not by a path.
-        used.insert("ChatStreamChunk".into());
+        // The chat stream chunk is read by the hand-written chat stream; on the docs page no path
+        // names it. Without the chat operation nothing needs it.
+        if spec.pointer("/paths/~1chat~1completions").is_some() {
+            used.insert("ChatStreamChunk".into());
+        }
         let schemas = schemas(spec);
         let before = schemas.len();
         schemas.retain(|name, _| used.contains(name));
@@ -1260,9 +1263,6 @@ impl Opener {
         }
     }
 }
-
-/// The types responses are decoded into: what [`open_response_side`] opens.
-pub const RESPONSE_ROOTS: &[&str] = &["ChatResponse", "ChatStreamChunk", "ErrorResponse"];
 
 /// Whether `schema` is a string enum of at least `fewest` values.
 fn is_string_enum(schema: &Map<String, Value>, fewest: usize) -> bool {
@@ -1785,11 +1785,16 @@ mod tests {
     #[test]
     fn unused_schemas_are_dropped() {
         let mut spec = doc("Used: {type: object}\nUnused: {type: object}\nChatStreamChunk: {type: object}");
-        spec["paths"] =
-            json!({"/x": {"post": {"requestBody": {"content": {"application/json": {"schema": schema_ref("Used")}}}}}});
+        let body = json!({"requestBody": {"content": {"application/json": {"schema": schema_ref("Used")}}}});
+        spec["paths"] = json!({"/x": {"post": body}});
+        let mut without_chat = spec.clone();
+        drop_unused(&mut without_chat);
+        let names: Vec<&String> = schemas(&mut without_chat).keys().collect();
+        assert_eq!(names, ["Used"]);
+        spec["paths"]["/chat/completions"] = json!({"post": body});
         drop_unused(&mut spec);
         let names: Vec<&String> = schemas(&mut spec).keys().collect();
-        assert_eq!(names, ["Used", "ChatStreamChunk"]);
+        assert_eq!(names, ["Used", "ChatStreamChunk"], "the chat stream reads the chunk");
     }
 
     #[test]

@@ -68,3 +68,20 @@ pub fn table(rows: &[Row]) -> String {
     }
     out
 }
+
+/// The operations and generated lines of each area built on its own, and of `full`.
+pub fn per_area(text: &str) -> String {
+    let mut out = String::from("| area | operations | generated lines |\n|---|---|---|\n");
+    let areas = crate::areas::AREAS.iter().map(|(area, _)| *area).chain(["full"]);
+    for area in areas {
+        let row = match crate::build(text, &[area]) {
+            Ok(output) => {
+                let operations = output.every_operation.matches("results.push(").count();
+                format!("| {area} | {operations} | {} |\n", output.code.lines().count())
+            }
+            Err(e) => format!("| {area} | | does not generate: {} |\n", e.0.lines().next().unwrap_or_default()),
+        };
+        out.push_str(&row);
+    }
+    out
+}

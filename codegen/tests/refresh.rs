@@ -111,9 +111,14 @@ fn refresh_of_a_modified_page_shows_exactly_the_changes() {
 
 #[test]
 fn refresh_refuses_a_page_that_does_not_generate() {
-    let broken = replace_once(&vendored(), "    Schema0:\n", "    SchemaRenamedUpstream:\n");
+    // Upstream renames the schema a fix targets: the fix fails by name, and nothing is written.
+    let broken = replace_once(
+        &vendored(),
+        "    ChatGenerationTokenUsageCompletionTokensDetails:\n",
+        "    CompletionTokensDetailsRenamedUpstream:\n",
+    );
     let dir = temp_dir("broken");
     let err = openrouter_bindings_codegen::refresh::refresh(&page(&broken), "page.md", "2026-11-24", &dir).unwrap_err();
-    assert!(err.0.contains("`Schema0`") && err.0.contains("nothing was written"), "{err}");
+    assert!(err.0.contains("fix `image-tokens` no longer applies") && err.0.contains("nothing was written"), "{err}");
     assert!(!dir.join("openrouter.yaml").exists());
 }

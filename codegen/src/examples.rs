@@ -10,7 +10,7 @@ use std::fmt::Write;
 use heck::ToSnakeCase;
 use serde_json::{Map, Value, json};
 
-use crate::{areas::METHODS, util::ref_name};
+use crate::util::{operations, ref_name};
 
 /// A value that fits `schema` (components resolved from `components`). `depth` bounds recursion.
 pub fn sample(schema: &Value, components: &Map<String, Value>, depth: usize) -> Value {
@@ -91,22 +91,6 @@ fn media_example(media: &Value, components: &Map<String, Value>) -> Value {
         }
     }
     sample(media.get("schema").unwrap_or(&Value::Null), components, 0)
-}
-
-/// `(method, path, operation)` for every operation.
-fn operations(spec: &Value) -> Vec<(&str, &str, &Value)> {
-    let paths = spec.get("paths").and_then(Value::as_object);
-    paths
-        .into_iter()
-        .flatten()
-        .flat_map(|(path, item)| {
-            item.as_object()
-                .into_iter()
-                .flatten()
-                .filter(|(m, _)| METHODS.contains(&m.as_str()))
-                .map(move |(method, op)| (method.as_str(), path.as_str(), op))
-        })
-        .collect()
 }
 
 /// The mock's answer to every operation: `MOCK_ROUTES`, one entry per operation.

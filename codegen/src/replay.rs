@@ -7,8 +7,6 @@
 
 use serde_json::Value;
 
-use crate::areas::METHODS;
-
 /// One version's outcome.
 pub struct Row {
     /// The file's version, e.g. `2026-06-28`.
@@ -44,14 +42,7 @@ pub fn replay(version: &str, text: &str) -> Row {
 }
 
 fn count_operations(document: &Value) -> usize {
-    let paths = document.get("paths").and_then(Value::as_object);
-    paths
-        .into_iter()
-        .flatten()
-        .filter_map(|(_, item)| item.as_object())
-        .flat_map(|i| i.keys())
-        .filter(|k| METHODS.contains(&k.as_str()))
-        .count()
+    crate::util::operations(document).len()
 }
 
 /// The rows as a markdown table.

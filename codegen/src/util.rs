@@ -80,3 +80,19 @@ pub fn schema_ref(name: &str) -> Value {
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// `(method, path, operation)` for every operation.
+pub fn operations(spec: &Value) -> Vec<(&str, &str, &Value)> {
+    let paths = spec.get("paths").and_then(Value::as_object);
+    paths
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(m, _)| crate::areas::METHODS.contains(&m.as_str()))
+                .map(move |(method, op)| (method.as_str(), path.as_str(), op))
+        })
+        .collect()
+}

@@ -335,12 +335,10 @@ impl ChatRequestBuilder {
         async move {
             let started = Instant::now();
             let (client, body, options) = prepared?;
-            let response = client.post_stream(CHAT_PATH, body, &options, started).await?;
+            let request = crate::request::Request::post_json(CHAT_PATH, body);
+            let response = client.post_stream(&request, &options, started).await?;
             tracing::Span::current().record("status", response.status().as_u16());
-            // A total timeout too far away to be an instant (`Duration::MAX`) is no limit.
-            let total =
-                options.total_timeout.and_then(|t| Some((t, tokio::time::Instant::from_std(started).checked_add(t)?)));
-            Ok(ChatStream::from_response(response, options.idle_timeout, total))
+            Ok(ChatStream::from_response(response, options.idle_timeout, options.total_deadline(started)))
         }
         .instrument(span)
     }

@@ -90,6 +90,16 @@ pub(crate) struct CallOptions {
     pub(crate) total_timeout: Option<Duration>,
 }
 
+impl CallOptions {
+    /// The total timeout and the instant it runs out, for a call that started at `started`. One
+    /// too far away to be an instant (`Duration::MAX`) is no limit.
+    #[cfg_attr(not(feature = "chat"), allow(dead_code))] // streams only
+    pub(crate) fn total_deadline(&self, started: Instant) -> Option<(Duration, tokio::time::Instant)> {
+        let limit = self.total_timeout?;
+        Some((limit, tokio::time::Instant::from_std(started).checked_add(limit)?))
+    }
+}
+
 impl Client {
     /// A client configured from `OPENROUTER_API_KEY` and, if set, `OPENROUTER_BASE_URL`.
     pub fn from_env() -> Result<Client, Error> {
@@ -184,15 +194,13 @@ impl Client {
     ///
     /// The wait for the headers is bounded by the timeout and by the idle timeout; once the
     /// stream runs, only the idle timeout applies (see [`crate::ChatStream`]).
-    #[cfg_attr(not(feature = "chat"), allow(dead_code))]
+    #[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
     pub(crate) async fn post_stream(
         &self,
-        path: &str,
-        body: Bytes,
+        request: &Request,
         options: &CallOptions,
         started: Instant,
     ) -> Result<reqwest::Response, Error> {
-        let request = Request::post_json(path, body);
         self.with_retries(options, started, |left| {
             let (limit, what) = limit(&[
                 (Some(options.timeout), "the request timeout"),
@@ -200,7 +208,7 @@ impl Client {
                 left,
             ]);
             let attempt = async {
-                let response = self.send_once(&request, "text/event-stream").await?;
+                let response = self.send_once(request, "text/event-stream").await?;
                 if is_event_stream(response.headers()) {
                     return Ok(response);
                 }

@@ -72,12 +72,7 @@ impl From<&str> for ChatRequestStop {
     }
 }
 
-/// A generated value from its JSON form. The constructors below build their values this way, so
-/// that they name only wire fields: a field upstream adds (or an older spec lacks) changes nothing
-/// here.
-pub(crate) fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
-    serde_json::from_value(value).expect("the constructors' JSON fits the generated types")
-}
+pub(crate) use crate::structured::from_json;
 
 impl ChatContentPart {
     /// A text part.

@@ -5,22 +5,29 @@
 mod chat;
 mod client;
 mod error;
+#[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
+mod events;
 #[cfg(feature = "chat")]
 mod ext;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
 mod generated;
+#[cfg(feature = "images")]
+mod images;
 mod lenient;
+#[cfg(feature = "messages")]
+mod messages;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod request;
+#[cfg(feature = "responses")]
+mod responses;
 mod retry;
-#[cfg(feature = "chat")] // the chat stream is its only user so far
+#[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
 mod sse;
 #[cfg(feature = "chat")]
 mod stream;
-#[cfg(feature = "chat")]
 mod structured;
 
 #[cfg(feature = "chat")]
@@ -30,10 +37,17 @@ pub use client::{
     USER_AGENT_VALUE,
 };
 pub use error::{ApiError, BoxError, Error, Moderation, TransportKind};
+#[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
+pub use events::{EventStream, StreamEvent};
 pub use generated::{operations, types};
+#[cfg(feature = "images")]
+pub use images::ImagesStream;
+#[cfg(feature = "messages")]
+pub use messages::{MessagesAccumulator, MessagesRequestBuilder, MessagesStream, ToolUse};
 pub use request::Form;
+#[cfg(feature = "responses")]
+pub use responses::{FunctionCall, ResponsesAccumulator, ResponsesRequestBuilder, ResponsesStream};
 pub use retry::RetryPolicy;
 #[cfg(feature = "chat")]
 pub use stream::{ChatStream, ChatStreamAccumulator};
-#[cfg(feature = "chat")]
 pub use structured::{StrictSchema, strict_violations};

@@ -47,6 +47,9 @@ use tokio::net::TcpListener;
 
 use crate::{Client, RetryPolicy, generated::MOCK_ROUTES, types::ChatRequest};
 
+#[cfg(any(feature = "responses", feature = "messages"))]
+mod turn;
+
 type Body = BoxBody<Bytes, std::io::Error>;
 
 /// The key [`MockServer::client`] sends; the mock accepts any non-empty bearer key.
@@ -287,6 +290,14 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Result<Respon
     let path = head.uri.path().strip_prefix(ROOT).unwrap_or_default();
     if head.method == hyper::Method::POST && path == "chat/completions" {
         return Ok(chat(&state, &body, &json).await);
+    }
+    #[cfg(feature = "responses")]
+    if head.method == hyper::Method::POST && path == "responses" {
+        return Ok(turn::answer(turn::Api::Responses, &state, &json).await);
+    }
+    #[cfg(feature = "messages")]
+    if head.method == hyper::Method::POST && path == "messages" {
+        return Ok(turn::answer(turn::Api::Messages, &state, &json).await);
     }
     let route =
         MOCK_ROUTES.iter().find(|(method, template, ..)| head.method.as_str() == *method && matches(template, path));

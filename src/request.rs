@@ -158,6 +158,27 @@ impl<'a> Call<'a> {
         .await
     }
 
+    /// Sends the call with `"stream": true` in its JSON body and returns the event stream once it
+    /// has started. Errors before the start are retried like any call; a started stream never is.
+    #[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
+    pub(crate) async fn send_stream<T: crate::StreamEvent>(mut self) -> Result<crate::EventStream<T>, Error> {
+        if let Some((_, body)) = &mut self.body {
+            match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body) {
+                Ok(mut fields) => {
+                    fields.insert("stream".into(), serde_json::Value::Bool(true));
+                    *body = serde_json::to_vec(&fields).expect("JSON values serialize").into();
+                }
+                Err(_) => self.keep(Error::InvalidRequest("a streamed request needs a JSON object body".into())),
+            }
+        }
+        self.run(|client, request, options, started| async move {
+            let response = client.post_stream(&request, &options, started).await?;
+            tracing::Span::current().record("status", response.status().as_u16());
+            Ok(crate::EventStream::from_response(response, options.idle_timeout, options.total_deadline(started)))
+        })
+        .await
+    }
+
     /// Sends the call; the answer has no body worth reading.
     pub(crate) async fn send_empty(self) -> Result<(), Error> {
         self.send_bytes().await.map(drop)
@@ -193,6 +214,23 @@ impl<'a> Call<'a> {
         .await
     }
 }
+
+/// A generated operation builder with a convenience builder's optional retry policy and timeout.
+#[cfg(any(feature = "responses", feature = "messages"))]
+macro_rules! configure {
+    ($call:expr, $retry:expr, $timeout:expr) => {{
+        let mut call = $call;
+        if let Some(retry) = $retry {
+            call = call.retry(retry);
+        }
+        if let Some(timeout) = $timeout {
+            call = call.timeout(timeout);
+        }
+        call
+    }};
+}
+#[cfg(any(feature = "responses", feature = "messages"))]
+pub(crate) use configure;
 
 /// A request ready to send, as many times as the retry policy allows.
 #[derive(Debug, Clone)]

@@ -1,35 +1,24 @@
 //! Streamed chat completions: a typed `Stream` of the generated chunk type, and the accumulator
 //! that turns chunks back into the response the non-streaming endpoint would have returned.
 
-use std::{
-    future::Future,
-    pin::Pin,
-    task::{Context, Poll},
-    time::Duration,
-};
-
-use bytes::Bytes;
 use futures_core::Stream;
 use serde_json::{Map, Value, json};
 
 use crate::{
     Error,
     error::ApiError,
-    sse::{SseDecoder, SseError},
+    events::{EventStream, Progress, StreamEvent},
     types::{ChatResponse, ChatStreamChunk, ReasoningDetail},
 };
-
-type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
 /// A streamed chat completion: `Stream<Item = Result<ChatStreamChunk, Error>>`.
 ///
 /// It ends after `data: [DONE]` (and the body's end, read so that the connection is reused). A
 /// chunk carrying an `error`, or an error event without chunk fields, ends it with [`Error::Api`];
-/// a connection that ends before the completion is finished, or a total timeout that runs out,
+/// a connection that ends before every choice has finished, or a total timeout that runs out,
 /// ends it with [`Error::StreamTruncated`]; no bytes for the idle timeout ends it with
-/// [`Error::StreamIdleTimeout`]. Each carries the text received so far. The per-attempt timeout
-/// never cuts a running stream. After an error the stream yields nothing more. Dropping it closes
-/// the connection, which stops generation (and billing) at providers that support cancellation.
+/// [`Error::StreamIdleTimeout`]. Each carries the text received so far. See [`EventStream`] for
+/// the rules every stream shares.
 ///
 /// ```no_run
 /// use futures_util::StreamExt;
@@ -42,72 +31,54 @@ type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 /// }
 /// # Ok(()) }
 /// ```
-#[must_use = "a stream does nothing unless polled"]
-pub struct ChatStream {
-    body: Option<BodyStream>,
-    /// What is left of the last body read: events are decoded from it one per poll.
-    unread: Bytes,
-    decoder: SseDecoder,
-    /// The error that ends the stream, yielded after the chunk that carried it (if any).
-    error: Option<Error>,
-    /// Every chunk so far, assembled: it tells when the stream is complete, and what an error
-    /// should carry as partial output.
-    seen: ChatStreamAccumulator,
-    idle_timeout: Option<Duration>,
-    idle: Option<Pin<Box<tokio::time::Sleep>>>,
-    /// The call's total timeout, and its timer.
-    total: Option<(Duration, Pin<Box<tokio::time::Sleep>>)>,
-    /// After `[DONE]`: how many bytes more were read while waiting for the body's end.
-    draining: Option<usize>,
-    finished: bool,
-    /// The request's span: the stream's end records its generation id, usage and latency there.
-    span: tracing::Span,
-    started: std::time::Instant,
+pub type ChatStream = EventStream<ChatStreamChunk>;
+
+impl crate::events::sealed::Sealed for ChatStreamChunk {}
+impl StreamEvent for ChatStreamChunk {
+    type Progress = ChatStreamAccumulator;
 }
 
-impl std::fmt::Debug for ChatStream {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChatStream").field("finished", &self.finished).finish_non_exhaustive()
-    }
-}
+impl Progress<ChatStreamChunk> for ChatStreamAccumulator {
+    // Chat's `[DONE]` is its end, whether or not every choice said why it finished.
+    const DONE_COMPLETES: bool = true;
 
-impl ChatStream {
-    /// The stream of `response`; `total` is the call's total timeout and the instant it runs out.
-    pub(crate) fn from_response(
-        response: reqwest::Response,
-        idle_timeout: Option<Duration>,
-        total: Option<(Duration, tokio::time::Instant)>,
-    ) -> Self {
-        let mut stream = ChatStream::from_body(Box::pin(response.bytes_stream()), idle_timeout);
-        stream.total = total.map(|(limit, at)| (limit, Box::pin(tokio::time::sleep_until(at))));
-        stream
+    fn push(&mut self, chunk: &ChatStreamChunk) -> Option<ApiError> {
+        ChatStreamAccumulator::push(self, chunk);
+        let body = chunk.error.clone()?;
+        let mut error = ApiError::from_error_body(200, body);
+        error.generation_id = Some(chunk.id.clone());
+        Some(error)
     }
 
-    /// A stream over any source of body bytes (the network, or a test's transcript).
-    pub(crate) fn from_body(body: BodyStream, idle_timeout: Option<Duration>) -> Self {
-        ChatStream {
-            body: Some(body),
-            unread: Bytes::new(),
-            decoder: SseDecoder::new(),
-            error: None,
-            seen: ChatStreamAccumulator::default(),
-            idle_timeout,
-            idle: idle_timeout.map(|t| Box::pin(tokio::time::sleep(t))),
-            total: None,
-            draining: None,
-            finished: false,
-            span: tracing::Span::current(),
-            started: std::time::Instant::now(),
+    fn is_complete(&self) -> bool {
+        ChatStreamAccumulator::is_complete(self)
+    }
+
+    fn partial_text(&self) -> String {
+        self.text(0)
+    }
+
+    fn id(&self) -> Option<String> {
+        self.head.get("id").and_then(Value::as_str).map(str::to_owned)
+    }
+
+    fn record_in(&self, span: &tracing::Span) {
+        if let Some(id) = self.head.get("id").and_then(Value::as_str) {
+            span.record("generation_id", id);
+        }
+        if let Some(usage) = &self.usage {
+            span.record("prompt_tokens", usage["prompt_tokens"].as_u64())
+                .record("completion_tokens", usage["completion_tokens"].as_u64());
         }
     }
+}
 
+impl EventStream<ChatStreamChunk> {
     /// Reads the whole stream and returns the response the non-streaming endpoint would have
     /// returned. Fails with the stream's error, if any.
-    pub async fn collect_response(mut self) -> Result<ChatResponse, Error> {
+    pub async fn collect_response(self) -> Result<ChatResponse, Error> {
         let mut accumulator = ChatStreamAccumulator::default();
-        while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
-            accumulator.push(&chunk?);
-        }
+        self.for_each(|chunk| accumulator.push(&chunk)).await?;
         accumulator.finish()
     }
 
@@ -125,160 +96,6 @@ impl ChatStream {
                     .map(Ok),
             })
         })
-    }
-
-    /// Turns one SSE event into the item to yield, if any (and ends the stream on `[DONE]` or an
-    /// error).
-    fn on_event(&mut self, data: &[u8]) -> Option<Result<ChatStreamChunk, Error>> {
-        if data == b"[DONE]" {
-            self.drain();
-            return None;
-        }
-        if data.iter().all(u8::is_ascii_whitespace) {
-            return None; // an empty `data:` event carries nothing
-        }
-        let chunk: ChatStreamChunk = match Error::from_json(200, data) {
-            Ok(chunk) => chunk,
-            Err(e) => {
-                // An error event without the chunk's fields, as proxies such as LiteLLM send it:
-                // `{"error": {"message": "...", "code": "500"}}`.
-                let error = match ApiError::from_envelope(200, data) {
-                    Some(error) => self.mid_stream(error, None),
-                    None => e,
-                };
-                self.finish_with(Some(error));
-                return None;
-            }
-        };
-        self.seen.push(&chunk);
-        if let Some(body) = chunk.error.clone() {
-            let error = self.mid_stream(ApiError::from_error_body(200, body), Some(chunk.id.clone()));
-            self.finish_with(Some(error));
-        }
-        Some(Ok(chunk))
-    }
-
-    /// A mid-stream error, with the text received before it.
-    fn mid_stream(&self, mut error: ApiError, generation_id: Option<String>) -> Error {
-        error.generation_id = generation_id.or_else(|| self.seen.id());
-        error.partial_text = Some(self.seen.text(0));
-        Error::Api(Box::new(error))
-    }
-
-    /// `[DONE]` arrived: read on to the body's end (bounded), so that the connection goes back to
-    /// the pool instead of being closed with the chunked terminator unread.
-    fn drain(&mut self) {
-        self.draining = Some(0);
-        self.unread = Bytes::new();
-        self.idle = Some(Box::pin(tokio::time::sleep(DRAIN_TIME)));
-    }
-
-    fn finish_with(&mut self, error: Option<Error>) {
-        self.finished = true;
-        self.seen.record_in(&self.span, self.started);
-        self.body = None; // closes the connection, unless it was read to its end
-        self.unread = Bytes::new();
-        self.error = error;
-    }
-
-    /// The connection ended: complete only if every choice seen has finished (WIRE.md 7.1).
-    fn on_eof(&mut self, source: Option<reqwest::Error>) {
-        let error = match source {
-            None if self.seen.is_complete() => None,
-            source => Some(Error::StreamTruncated {
-                partial_text: self.seen.text(0),
-                source: source.map(|e| Box::new(e.without_url()) as crate::error::BoxError),
-            }),
-        };
-        self.finish_with(error);
-    }
-
-    /// Decodes the next event in `unread`, if it holds a complete one.
-    fn next_from_unread(&mut self) -> Option<Result<ChatStreamChunk, Error>> {
-        // The decoder is taken out for the call so that `on_event` can borrow the rest of `self`.
-        let mut decoder = std::mem::take(&mut self.decoder);
-        let item = match decoder.next_event(&self.unread) {
-            Ok((read, event)) => {
-                let item = event.and_then(|data| self.on_event(data));
-                if !self.finished && self.draining.is_none() {
-                    bytes::Buf::advance(&mut self.unread, read);
-                }
-                item
-            }
-            Err(SseError::TooLong(limit)) => {
-                let message = format!("an event went past {limit} bytes without ending");
-                self.finish_with(Some(Error::Decode { status: 200, message, body: String::new() }));
-                None
-            }
-        };
-        self.decoder = decoder;
-        item
-    }
-}
-
-/// After `[DONE]`, how long and how much more the stream reads while waiting for the body's end.
-const DRAIN_TIME: Duration = Duration::from_secs(1);
-const DRAIN_BYTES: usize = 64 * 1024;
-
-impl Stream for ChatStream {
-    type Item = Result<ChatStreamChunk, Error>;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        loop {
-            if this.finished {
-                return Poll::Ready(this.error.take().map(Err));
-            }
-            if this.draining.is_none() && !this.unread.is_empty() {
-                match this.next_from_unread() {
-                    Some(item) => return Poll::Ready(Some(item)),
-                    None => continue,
-                }
-            }
-            let Some(body) = this.body.as_mut() else { return Poll::Ready(None) };
-            let polled = body.as_mut().poll_next(cx);
-            if let Some(drained) = &mut this.draining {
-                // `[DONE]` was seen: whatever comes or fails now, the stream is complete.
-                match polled {
-                    Poll::Ready(Some(Ok(bytes))) if *drained + bytes.len() <= DRAIN_BYTES => *drained += bytes.len(),
-                    Poll::Pending if !this.idle.as_mut().is_some_and(|t| t.as_mut().poll(cx).is_ready()) => {
-                        return Poll::Pending;
-                    }
-                    _ => this.finish_with(None),
-                }
-                continue;
-            }
-            match polled {
-                Poll::Ready(Some(Ok(bytes))) => {
-                    if let (Some(idle), Some(timeout)) = (this.idle.as_mut(), this.idle_timeout) {
-                        idle.as_mut().reset(tokio::time::Instant::now() + timeout);
-                    }
-                    // Copied: a slice would pin the connection's whole read buffer for as long as
-                    // the consumer holds the stream (measured: 300 KiB more per idle stream).
-                    this.unread = Bytes::copy_from_slice(&bytes);
-                }
-                Poll::Ready(Some(Err(e))) => this.on_eof(Some(e)),
-                Poll::Ready(None) => this.on_eof(None),
-                Poll::Pending => {
-                    let partial_text = || this.seen.text(0);
-                    if let (Some(idle), Some(after)) = (this.idle.as_mut(), this.idle_timeout)
-                        && idle.as_mut().poll(cx).is_ready()
-                    {
-                        let error = Error::StreamIdleTimeout { after, partial_text: partial_text() };
-                        this.finish_with(Some(error));
-                        continue;
-                    }
-                    if let Some((limit, timer)) = this.total.as_mut()
-                        && timer.as_mut().poll(cx).is_ready()
-                    {
-                        let error = Error::total_timeout_mid_stream(*limit, partial_text());
-                        this.finish_with(Some(error));
-                        continue;
-                    }
-                    return Poll::Pending;
-                }
-            }
-        }
     }
 }
 
@@ -402,23 +219,6 @@ impl ChatStreamAccumulator {
         }
     }
 
-    /// Records what the stream carried on the request's span (never any text).
-    fn record_in(&self, span: &tracing::Span, started: std::time::Instant) {
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
-        if let Some(id) = self.head.get("id").and_then(Value::as_str) {
-            span.record("generation_id", id);
-        }
-        if let Some(usage) = &self.usage {
-            span.record("prompt_tokens", usage["prompt_tokens"].as_u64())
-                .record("completion_tokens", usage["completion_tokens"].as_u64());
-        }
-    }
-
-    /// The generation id, once a chunk has carried it.
-    fn id(&self) -> Option<String> {
-        self.head.get("id").and_then(Value::as_str).map(str::to_owned)
-    }
-
     /// The text of choice `index` so far.
     pub fn text(&self, index: u32) -> String {
         self.choices.iter().find(|c| c.index == index).map(|c| c.content.clone()).unwrap_or_default()
@@ -533,7 +333,6 @@ fn merge_reasoning_detail(details: &mut Vec<Value>, fragment: &ReasoningDetail) 
 
 #[cfg(test)]
 mod tests {
-    use futures_util::StreamExt;
     use proptest::prelude::*;
 
     use super::*;
@@ -552,29 +351,8 @@ mod tests {
         include_str!("../tests/fixtures/streams/empty-data.sse"),
     ];
 
-    /// What a consumer observes when `bytes` arrive cut at `cuts`.
     fn observe(bytes: &[u8], cuts: &[usize]) -> (Vec<Value>, Option<String>) {
-        let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
-        cuts.sort();
-        cuts.dedup();
-        let mut pieces = Vec::new();
-        let mut start = 0;
-        for cut in cuts.into_iter().chain([bytes.len()]) {
-            pieces.push(Ok(Bytes::copy_from_slice(&bytes[start..cut])));
-            start = cut;
-        }
-        let stream = ChatStream::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
-        let items: Vec<_> = runtime.block_on(stream.collect());
-        let mut chunks = Vec::new();
-        let mut error = None;
-        for item in items {
-            match item {
-                Ok(chunk) => chunks.push(serde_json::to_value(chunk).unwrap()),
-                Err(e) => error = Some(e.to_string()),
-            }
-        }
-        (chunks, error)
+        crate::events::observe::<ChatStreamChunk>(bytes, cuts)
     }
 
     proptest! {

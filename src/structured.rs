@@ -9,10 +9,16 @@ use schemars::{JsonSchema, generate::SchemaSettings};
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
-use crate::{
-    Error,
-    types::{ChatRequestResponseFormat, ChatResponse, ChatTool, ChatToolCall},
-};
+use crate::Error;
+#[cfg(feature = "chat")]
+use crate::types::{ChatRequestResponseFormat, ChatResponse, ChatTool, ChatToolCall};
+
+/// A generated value from its JSON form. The constructors build their values this way, so that
+/// they name only wire fields: a field upstream adds (or an older spec lacks) changes nothing.
+#[cfg_attr(not(any(feature = "chat", feature = "responses", feature = "messages")), allow(dead_code))]
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).expect("the constructors' JSON fits the generated types")
+}
 
 /// Keywords strict mode accepts; everything else is removed.
 const ALLOWED: &[&str] = &[
@@ -81,12 +87,13 @@ impl StrictSchema {
     }
 
     /// A `response_format` of type `json_schema` with this schema.
+    #[cfg(feature = "chat")]
     pub fn response_format(&self) -> ChatRequestResponseFormat {
         let mut json_schema = json!({"name": self.name, "schema": self.schema, "strict": self.is_strict()});
         if let Some(description) = &self.description {
             json_schema["description"] = json!(description);
         }
-        crate::ext::from_json(json!({"type": "json_schema", "json_schema": json_schema}))
+        from_json(json!({"type": "json_schema", "json_schema": json_schema}))
     }
 }
 
@@ -283,6 +290,7 @@ fn check(schema: &Value, path: &str, violations: &mut Vec<String>) {
     }
 }
 
+#[cfg(feature = "chat")]
 impl ChatTool {
     /// A function tool whose parameters are the strict schema of `Args`.
     ///
@@ -305,10 +313,11 @@ impl ChatTool {
             "parameters": schema.schema,
             "strict": schema.is_strict(),
         });
-        crate::ext::from_json(json!({"type": "function", "function": function}))
+        from_json(json!({"type": "function", "function": function}))
     }
 }
 
+#[cfg(feature = "chat")]
 impl ChatToolCall {
     /// The call's arguments as `Args`; fails with [`Error::InvalidOutput`] keeping the raw text.
     pub fn arguments<Args: DeserializeOwned>(&self) -> Result<Args, Error> {
@@ -316,6 +325,7 @@ impl ChatToolCall {
     }
 }
 
+#[cfg(feature = "chat")]
 impl ChatResponse {
     /// The answer parsed as `T` (see [`crate::ChatRequestBuilder::response_format_for`]).
     ///
@@ -331,6 +341,7 @@ impl ChatResponse {
 
 /// Parses model output: null members are dropped first, so `Option` fields and `#[serde(default)]`
 /// fields read strict mode's explicit nulls as "absent".
+#[cfg_attr(not(any(feature = "chat", feature = "responses", feature = "messages")), allow(dead_code))]
 pub(crate) fn parse_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, Error> {
     let invalid = |message: String| Error::InvalidOutput { message, raw: text.to_owned() };
     let mut value: Value = serde_json::from_str(text).map_err(|e| invalid(format!("{what} is not JSON: {e}")))?;
@@ -353,6 +364,7 @@ fn drop_null_members(value: &mut Value) {
 }
 
 /// Serializes a tool's result for a tool message.
+#[cfg_attr(not(any(feature = "chat", feature = "responses", feature = "messages")), allow(dead_code))]
 pub(crate) fn tool_output<T: Serialize + ?Sized>(output: &T) -> String {
     match serde_json::to_value(output) {
         Ok(Value::String(text)) => text,

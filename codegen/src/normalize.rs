@@ -1311,6 +1311,20 @@ fn union_branches(spec: &mut Value) -> BTreeSet<String> {
             }
         }
     });
+    // A branch that is a bare alias of another component (`ErrorEvent: allOf [BaseErrorEvent]`)
+    // has its tag there: that component is a branch too.
+    let components = schemas(spec);
+    let mut todo: Vec<String> = names.iter().cloned().collect();
+    while let Some(name) = todo.pop() {
+        let aliased = components.get(&name).and_then(|s| s.get("allOf")).and_then(Value::as_array);
+        for part in aliased.into_iter().flatten() {
+            if let Some(target) = part.as_object().and_then(ref_name)
+                && names.insert(target.to_owned())
+            {
+                todo.push(target.to_owned());
+            }
+        }
+    }
     names
 }
 

@@ -20,6 +20,11 @@ use crate::{
     util::{ref_name, schema_ref, schemas},
 };
 
+/// Stream event types whose rules (terminal event, error events) the hand-written layer gives;
+/// any other gets the generic ones: complete at `[DONE]`.
+pub const HANDWRITTEN_EVENTS: &[&str] =
+    &["ChatStreamChunk", "StreamEvents", "MessagesStreamEvents", "CreateImagesEvent"];
+
 /// Method names for operation ids that are not good Rust names on their own.
 pub const OPERATION_NAMES: &[(&str, &str)] = &[("list", "list_keys")];
 
@@ -47,7 +52,13 @@ pub fn lift_inline_schemas(spec: &mut Value) -> Result<(), Error> {
             if !status.starts_with('2') {
                 continue;
             }
-            for (media, answer) in response.get_mut("content").and_then(Value::as_object_mut).into_iter().flatten() {
+            let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else { continue };
+            if let Some(stream) = content.get_mut("text/event-stream")
+                && !sse_events(stream, &taken)
+            {
+                content.remove("text/event-stream");
+            }
+            for (media, answer) in content.iter_mut() {
                 let name = match media.as_str() {
                     "application/json" => format!("{op}Response"),
                     "text/event-stream" => format!("{op}Event"),
@@ -77,6 +88,28 @@ pub fn lift_inline_schemas(spec: &mut Value) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The SSE fields: a schema of only these describes the framing (`data: ...`), not an event.
+const SSE_FIELDS: &[&str] = &["data", "event", "id", "retry"];
+
+/// Makes a `text/event-stream` answer's schema the schema of one event, the JSON of a `data:`
+/// line: the spec wraps it in an object of the SSE fields (`ChatStreamingResponse`). Returns false
+/// when the answer describes no events (`Not used for embeddings`, a plain string).
+fn sse_events(answer: &mut Value, components: &Map<String, Value>) -> bool {
+    let Some(schema) = answer.get_mut("schema") else { return false };
+    let resolved = match schema.as_object().and_then(ref_name) {
+        Some(name) => components.get(name).cloned().unwrap_or_default(),
+        None => schema.clone(),
+    };
+    let properties = resolved.get("properties").and_then(Value::as_object);
+    match properties.and_then(|p| p.get("data")) {
+        Some(data) if properties.is_some_and(|p| p.keys().all(|k| SSE_FIELDS.contains(&k.as_str()))) => {
+            *schema = data.clone();
+            true
+        }
+        _ => resolved.get("type").and_then(Value::as_str).is_none_or(|t| t == "object"),
+    }
 }
 
 /// Moves an inline schema into `lifted` under `name` (or `name` + `Body` when a component already
@@ -170,6 +203,7 @@ pub fn generate(spec: &Value) -> Result<String, Error> {
     );
     let mut methods = String::new();
     let mut seen = std::collections::BTreeSet::new();
+    let mut events = std::collections::BTreeSet::new();
     for (method, path, operation) in operations_mut(&mut spec) {
         let id = operation.get("operationId").and_then(Value::as_str).ok_or_else(|| {
             Error(format!("`{} {path}` has no operationId; the generated method needs one", method.to_uppercase()))
@@ -238,6 +272,24 @@ pub fn generate(spec: &Value) -> Result<String, Error> {
             }
         }
         let (answer, read) = answer(operation);
+        let mut stream = String::new();
+        if let Some(event) = event_type(operation) {
+            writeln!(
+                stream,
+                "/// Sends the request with `\"stream\": true` and returns its events as they arrive\n\
+                 /// (see [`EventStream`](crate::EventStream) for when a stream is complete).\n\
+                 pub async fn stream(self) -> Result<crate::EventStream<types::{event}>, crate::Error> {{ self.0.send_stream().await }}"
+            )
+            .unwrap();
+            if !HANDWRITTEN_EVENTS.contains(&event.as_str()) && events.insert(event.clone()) {
+                writeln!(
+                    code,
+                    "impl crate::events::sealed::Sealed for types::{event} {{}}\n\
+                     impl crate::StreamEvent for types::{event} {{ type Progress = crate::events::UntilDone; }}"
+                )
+                .unwrap();
+            }
+        }
         let http = method.to_uppercase();
         let relative = path.trim_start_matches('/');
         let binding = if setup.is_empty() { "let call" } else { "let mut call" };
@@ -260,7 +312,7 @@ pub fn generate(spec: &Value) -> Result<String, Error> {
              /// Overrides the client's retry policy for this call.\n\
              pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {{ self.0.retry(policy); self }}\n\
              /// Sends the request and reads the whole answer.\n\
-             pub async fn send(self) -> Result<{answer}, crate::Error> {{ self.0.{read}().await }}\n}}"
+             pub async fn send(self) -> Result<{answer}, crate::Error> {{ self.0.{read}().await }}\n{stream}}}"
         )
         .unwrap();
     }

@@ -1,0 +1,389 @@
+//! Server-sent event streams of typed events: the transport half every streamed operation shares
+//! (chat, Responses, Messages, images).
+//!
+//! [`EventStream`] reads the body, decodes SSE events with [`SseDecoder`], keeps the idle and total
+//! timers, ends at `data: [DONE]` (reading on to the body's end so the connection is reused), and
+//! calls a stream that stops before it is complete [`Error::StreamTruncated`]. What counts as
+//! complete, which event is an error, and what text an error carries is each event type's own
+//! [`StreamEvent`] impl.
+
+use std::{
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll},
+    time::Duration,
+};
+
+use bytes::Bytes;
+use futures_core::Stream;
+
+use crate::{
+    Error,
+    error::ApiError,
+    sse::{SseDecoder, SseError},
+};
+
+pub(crate) type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
+/// An event type a stream yields. Implemented by the crate for each streamed operation's event
+/// type (sealed: the stream's rules come with the type).
+pub trait StreamEvent: serde::de::DeserializeOwned + Send + Sized + 'static + sealed::Sealed {
+    /// What the stream keeps of the events so far.
+    #[doc(hidden)]
+    type Progress: Progress<Self>;
+}
+
+/// What a stream remembers of its events: enough to tell when it is complete and what partial
+/// text an error carries. One per event type.
+#[doc(hidden)]
+pub trait Progress<T>: Default + Send + Unpin + 'static {
+    /// Whether `data: [DONE]` completes the stream; if not, only [`Progress::is_complete`] does.
+    const DONE_COMPLETES: bool;
+    /// Takes in one event; returns the error it reports, if it is one. The stream yields the event
+    /// and then ends with that error.
+    fn push(&mut self, event: &T) -> Option<ApiError>;
+    /// The stream has seen its terminal event.
+    fn is_complete(&self) -> bool;
+    /// The text received so far (carried by a stream's error).
+    fn partial_text(&self) -> String;
+    /// The generation or response id, once an event has carried it.
+    fn id(&self) -> Option<String>;
+    /// Records what the stream carried on the request's span (never any text).
+    fn record_in(&self, span: &tracing::Span) {
+        let _ = span;
+    }
+}
+
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// The rules of an event type the crate has no conveniences for: complete at `[DONE]`; an
+/// `{"error": {...}}` event is an error.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+#[allow(dead_code)] // used by the generated code when the spec streams an event type of its own
+pub struct UntilDone;
+
+impl<T: serde::Serialize> Progress<T> for UntilDone {
+    const DONE_COMPLETES: bool = true;
+    fn push(&mut self, event: &T) -> Option<ApiError> {
+        error_field(event)
+    }
+    fn is_complete(&self) -> bool {
+        false
+    }
+    fn partial_text(&self) -> String {
+        String::new()
+    }
+    fn id(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The error of an event whose JSON has an `error` object (an OpenRouter envelope sent as an
+/// event, Anthropic's `error` event).
+fn error_field(event: &impl serde::Serialize) -> Option<ApiError> {
+    match serde_json::to_value(event).ok()? {
+        serde_json::Value::Object(fields) => unknown_error(&fields),
+        _ => None,
+    }
+}
+
+/// The API error of a stream's error event (`{"code", "message", ...}`).
+#[cfg_attr(not(any(feature = "responses", feature = "messages", feature = "images")), allow(dead_code))]
+pub(crate) fn stream_error(error: serde_json::Value) -> ApiError {
+    let bytes = serde_json::to_vec(&serde_json::json!({ "error": error })).expect("JSON values serialize");
+    ApiError::from_envelope(200, &bytes).unwrap_or_else(|| ApiError::from_body(200, &bytes))
+}
+
+/// An event of a type this version does not know is tolerated, unless it carries an error object.
+pub(crate) fn unknown_error(fields: &serde_json::Map<String, serde_json::Value>) -> Option<ApiError> {
+    fields.get("error").filter(|e| e.is_object()).map(|e| stream_error(e.clone()))
+}
+
+/// A streamed answer: `Stream<Item = Result<T, Error>>`.
+///
+/// It ends after its terminal event or `data: [DONE]` (and the body's end, read so that the
+/// connection is reused). An error event ends it with [`Error::Api`]; a connection that ends before
+/// the terminal event, or a total timeout that runs out, ends it with [`Error::StreamTruncated`];
+/// no bytes for the idle timeout ends it with [`Error::StreamIdleTimeout`]. Each carries the text
+/// received so far. The per-attempt timeout never cuts a running stream. After an error the stream
+/// yields nothing more. Keep-alive comments and events of types this version does not know are
+/// tolerated. Dropping the stream closes the connection, which stops generation (and billing) at
+/// providers that support cancellation.
+#[must_use = "a stream does nothing unless polled"]
+pub struct EventStream<T: StreamEvent> {
+    body: Option<BodyStream>,
+    /// What is left of the last body read: events are decoded from it one per poll.
+    unread: Bytes,
+    decoder: SseDecoder,
+    /// The error that ends the stream, yielded after the event that carried it (if any).
+    error: Option<Error>,
+    pub(crate) seen: T::Progress,
+    idle_timeout: Option<Duration>,
+    idle: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// The call's total timeout, and its timer.
+    total: Option<(Duration, Pin<Box<tokio::time::Sleep>>)>,
+    /// After `[DONE]`: how many bytes more were read while waiting for the body's end.
+    draining: Option<usize>,
+    done: bool,
+    finished: bool,
+    /// The request's span: the stream's end records its id, usage and latency there.
+    span: tracing::Span,
+    started: std::time::Instant,
+}
+
+impl<T: StreamEvent> std::fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream").field("finished", &self.finished).finish_non_exhaustive()
+    }
+}
+
+impl<T: StreamEvent> EventStream<T> {
+    /// The stream of `response`; `total` is the call's total timeout and the instant it runs out.
+    pub(crate) fn from_response(
+        response: reqwest::Response,
+        idle_timeout: Option<Duration>,
+        total: Option<(Duration, tokio::time::Instant)>,
+    ) -> Self {
+        let mut stream = Self::from_body(Box::pin(response.bytes_stream()), idle_timeout);
+        stream.total = total.map(|(limit, at)| (limit, Box::pin(tokio::time::sleep_until(at))));
+        stream
+    }
+
+    /// A stream over any source of body bytes (the network, or a test's transcript).
+    pub(crate) fn from_body(body: BodyStream, idle_timeout: Option<Duration>) -> Self {
+        EventStream {
+            body: Some(body),
+            unread: Bytes::new(),
+            decoder: SseDecoder::new(),
+            error: None,
+            seen: T::Progress::default(),
+            idle_timeout,
+            idle: idle_timeout.map(|t| Box::pin(tokio::time::sleep(t))),
+            total: None,
+            draining: None,
+            done: false,
+            finished: false,
+            span: tracing::Span::current(),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// Turns one SSE event into the item to yield, if any (and ends the stream on `[DONE]` or an
+    /// error).
+    fn on_event(&mut self, data: &[u8]) -> Option<Result<T, Error>> {
+        if data == b"[DONE]" {
+            self.done = true;
+            self.drain();
+            return None;
+        }
+        if data.iter().all(u8::is_ascii_whitespace) {
+            return None; // an empty `data:` event carries nothing
+        }
+        let event: T = match Error::from_json(200, data) {
+            Ok(event) => event,
+            Err(e) => {
+                // An error event without the event type's fields, as proxies such as LiteLLM
+                // send it: `{"error": {"message": "...", "code": "500"}}`.
+                let error = match ApiError::from_envelope(200, data) {
+                    Some(error) => self.mid_stream(error),
+                    None => e,
+                };
+                self.finish_with(Some(error));
+                return None;
+            }
+        };
+        if let Some(error) = self.seen.push(&event) {
+            let error = self.mid_stream(error);
+            self.finish_with(Some(error));
+        }
+        Some(Ok(event))
+    }
+
+    /// A mid-stream error, with the text received before it.
+    fn mid_stream(&self, mut error: ApiError) -> Error {
+        error.generation_id = error.generation_id.or_else(|| self.seen.id());
+        error.partial_text = Some(self.seen.partial_text());
+        Error::Api(Box::new(error))
+    }
+
+    /// `[DONE]` arrived: read on to the body's end (bounded), so that the connection goes back to
+    /// the pool instead of being closed with the chunked terminator unread.
+    fn drain(&mut self) {
+        self.draining = Some(0);
+        self.unread = Bytes::new();
+        self.idle = Some(Box::pin(tokio::time::sleep(DRAIN_TIME)));
+    }
+
+    fn finish_with(&mut self, error: Option<Error>) {
+        self.finished = true;
+        self.span.record("latency_ms", self.started.elapsed().as_millis() as u64);
+        self.seen.record_in(&self.span);
+        self.body = None; // closes the connection, unless it was read to its end
+        self.unread = Bytes::new();
+        self.error = error;
+    }
+
+    fn is_complete(&self) -> bool {
+        (self.done && <T::Progress as Progress<T>>::DONE_COMPLETES) || self.seen.is_complete()
+    }
+
+    /// The body ended (or `[DONE]`'s drain did): complete only after the terminal event.
+    fn on_eof(&mut self, source: Option<reqwest::Error>) {
+        let error = match source {
+            None if self.is_complete() => None,
+            source => Some(Error::StreamTruncated {
+                partial_text: self.seen.partial_text(),
+                source: source.map(|e| Box::new(e.without_url()) as crate::error::BoxError),
+            }),
+        };
+        self.finish_with(error);
+    }
+
+    /// Decodes the next event in `unread`, if it holds a complete one.
+    fn next_from_unread(&mut self) -> Option<Result<T, Error>> {
+        // The decoder is taken out for the call so that `on_event` can borrow the rest of `self`.
+        let mut decoder = std::mem::take(&mut self.decoder);
+        let item = match decoder.next_event(&self.unread) {
+            Ok((read, event)) => {
+                let item = event.and_then(|data| self.on_event(data));
+                if !self.finished && self.draining.is_none() {
+                    bytes::Buf::advance(&mut self.unread, read);
+                }
+                item
+            }
+            Err(SseError::TooLong(limit)) => {
+                let message = format!("an event went past {limit} bytes without ending");
+                self.finish_with(Some(Error::Decode { status: 200, message, body: String::new() }));
+                None
+            }
+        };
+        self.decoder = decoder;
+        item
+    }
+
+    /// Reads the stream to its end, handing each event to `each`; fails with the stream's error.
+    pub(crate) async fn for_each(mut self, mut each: impl FnMut(T)) -> Result<(), Error> {
+        while let Some(event) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+            each(event?);
+        }
+        Ok(())
+    }
+}
+
+/// After `[DONE]`, how long and how much more the stream reads while waiting for the body's end.
+const DRAIN_TIME: Duration = Duration::from_secs(1);
+const DRAIN_BYTES: usize = 64 * 1024;
+
+impl<T: StreamEvent> Stream for EventStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.finished {
+                return Poll::Ready(this.error.take().map(Err));
+            }
+            if this.draining.is_none() && !this.unread.is_empty() {
+                match this.next_from_unread() {
+                    Some(item) => return Poll::Ready(Some(item)),
+                    None => continue,
+                }
+            }
+            let Some(body) = this.body.as_mut() else { return Poll::Ready(None) };
+            let polled = body.as_mut().poll_next(cx);
+            if let Some(drained) = &mut this.draining {
+                // `[DONE]` was seen: whatever comes or fails now, no more events are read.
+                match polled {
+                    Poll::Ready(Some(Ok(bytes))) if *drained + bytes.len() <= DRAIN_BYTES => *drained += bytes.len(),
+                    Poll::Pending if !this.idle.as_mut().is_some_and(|t| t.as_mut().poll(cx).is_ready()) => {
+                        return Poll::Pending;
+                    }
+                    _ => this.on_eof(None),
+                }
+                continue;
+            }
+            match polled {
+                Poll::Ready(Some(Ok(bytes))) => {
+                    if let (Some(idle), Some(timeout)) = (this.idle.as_mut(), this.idle_timeout) {
+                        idle.as_mut().reset(tokio::time::Instant::now() + timeout);
+                    }
+                    // Copied: a slice would pin the connection's whole read buffer for as long as
+                    // the consumer holds the stream (measured: 300 KiB more per idle stream).
+                    this.unread = Bytes::copy_from_slice(&bytes);
+                }
+                Poll::Ready(Some(Err(e))) => this.on_eof(Some(e)),
+                Poll::Ready(None) => this.on_eof(None),
+                Poll::Pending => {
+                    if let (Some(idle), Some(after)) = (this.idle.as_mut(), this.idle_timeout)
+                        && idle.as_mut().poll(cx).is_ready()
+                    {
+                        let error = Error::StreamIdleTimeout { after, partial_text: this.seen.partial_text() };
+                        this.finish_with(Some(error));
+                        continue;
+                    }
+                    if let Some((limit, timer)) = this.total.as_mut()
+                        && timer.as_mut().poll(cx).is_ready()
+                    {
+                        let error = Error::total_timeout_mid_stream(*limit, this.seen.partial_text());
+                        this.finish_with(Some(error));
+                        continue;
+                    }
+                    return Poll::Pending;
+                }
+            }
+        }
+    }
+}
+
+/// What a consumer observes when `bytes` arrive cut at `cuts`: each event as JSON, and the final
+/// error's text. For tests and the fuzz targets.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn observe<T: StreamEvent + serde::Serialize>(
+    bytes: &[u8],
+    cuts: &[usize],
+) -> (Vec<serde_json::Value>, Option<String>) {
+    use futures_util::StreamExt;
+    let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+    cuts.sort();
+    cuts.dedup();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for cut in cuts.into_iter().chain([bytes.len()]) {
+        pieces.push(Ok(Bytes::copy_from_slice(&bytes[start..cut])));
+        start = cut;
+    }
+    let stream = EventStream::<T>::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
+    let items: Vec<_> = runtime.block_on(stream.collect());
+    let mut events = Vec::new();
+    let mut error = None;
+    for item in items {
+        match item {
+            Ok(event) => events.push(serde_json::to_value(event).expect("events serialize")),
+            Err(e) => error = Some(e.to_string()),
+        }
+    }
+    (events, error)
+}
+
+/// The events and the final error of `bytes` delivered in pieces of `size` bytes. For tests.
+#[cfg(test)]
+pub(crate) fn replay<T: StreamEvent>(bytes: &[u8], size: usize) -> (Vec<T>, Option<Error>) {
+    use futures_util::StreamExt;
+    let pieces: Vec<reqwest::Result<Bytes>> =
+        bytes.chunks(size.max(1)).map(|c| Ok(Bytes::copy_from_slice(c))).collect();
+    let stream = EventStream::<T>::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
+    let mut events = Vec::new();
+    let mut error = None;
+    for item in runtime.block_on(stream.collect::<Vec<_>>()) {
+        match item {
+            Ok(event) => events.push(event),
+            Err(e) => error = Some(e),
+        }
+    }
+    (events, error)
+}

@@ -1,0 +1,468 @@
+//! The Messages API (`POST /messages`, Anthropic compatible): a builder over the generated
+//! request, its typed event stream, the accumulator, and accessors on the result.
+//!
+//! Content blocks are read and assembled through their wire form (`type`, `text`, `input`), so
+//! that the block types upstream adds change nothing here.
+
+use std::time::Duration;
+
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+use crate::{
+    Client, Error, RetryPolicy, StrictSchema,
+    error::ApiError,
+    events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error},
+    structured::{from_json, parse_json},
+    types::{MessagesRequest, MessagesResult, MessagesStreamEvents},
+};
+
+impl Client {
+    /// A Messages API request for `model`; add messages, then
+    /// [`send`](MessagesRequestBuilder::send) or [`stream`](MessagesRequestBuilder::stream).
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+    /// let message = client.messages("anthropic/claude-sonnet-4").user("Say hi").max_tokens(200).send().await?;
+    /// println!("{}", message.text());
+    /// # Ok(()) }
+    /// ```
+    pub fn messages(&self, model: impl Into<String>) -> MessagesRequestBuilder {
+        let request: MessagesRequest = from_json(json!({ "model": model.into(), "messages": [] }));
+        MessagesRequestBuilder { client: self.clone(), request, messages: Vec::new(), retry: None, timeout: None }
+    }
+}
+
+/// A Messages API request being built: the generated [`MessagesRequest`] plus the call's
+/// settings. Anything without a setter here is a field of [`request_mut`](Self::request_mut).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct MessagesRequestBuilder {
+    client: Client,
+    request: MessagesRequest,
+    /// The messages in their wire form.
+    messages: Vec<Value>,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+}
+
+impl MessagesRequestBuilder {
+    /// The system prompt.
+    pub fn system(mut self, text: impl Into<String>) -> Self {
+        self.request.system = Some(from_json(json!(text.into())));
+        self
+    }
+
+    /// Adds a message in its wire form, e.g. `{"role": "user", "content": [...]}`.
+    pub fn message(mut self, message: Value) -> Self {
+        self.messages.push(message);
+        self
+    }
+
+    /// Adds a user message.
+    pub fn user(self, text: impl Into<String>) -> Self {
+        self.message(json!({"role": "user", "content": text.into()}))
+    }
+
+    /// Adds an assistant message (an earlier turn, or a prefill).
+    pub fn assistant(self, text: impl Into<String>) -> Self {
+        self.message(json!({"role": "assistant", "content": text.into()}))
+    }
+
+    /// Adds the assistant turn of `result` (its text, thinking and tool calls), to continue after it.
+    pub fn assistant_turn(self, result: &MessagesResult) -> Self {
+        let content = serde_json::to_value(&result.content).unwrap_or_else(|_| json!([]));
+        self.message(json!({"role": "assistant", "content": content}))
+    }
+
+    /// Adds a user message with the result of a tool call, to answer it.
+    pub fn tool_result(self, tool_use_id: impl Into<String>, output: &(impl serde::Serialize + ?Sized)) -> Self {
+        let content = crate::structured::tool_output(output);
+        self.message(json!({"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": tool_use_id.into(), "content": content}
+        ]}))
+    }
+
+    /// The most tokens to generate.
+    pub fn max_tokens(mut self, tokens: u64) -> Self {
+        self.request.max_tokens = Some(tokens);
+        self
+    }
+
+    /// Sampling temperature.
+    pub fn temperature(mut self, temperature: f64) -> Self {
+        self.request.temperature = Some(temperature);
+        self
+    }
+
+    /// Extended thinking with this budget of tokens.
+    pub fn thinking(mut self, budget_tokens: u64) -> Self {
+        self.request.thinking = Some(from_json(json!({"type": "enabled", "budget_tokens": budget_tokens})));
+        self
+    }
+
+    /// Adds a tool whose input is the schema of `Input`.
+    pub fn tool<Input: JsonSchema>(mut self, name: impl Into<String>, description: impl Into<String>) -> Self {
+        let schema = StrictSchema::of::<Input>();
+        self.request.tools.push(from_json(json!({
+            "name": name.into(),
+            "description": description.into(),
+            "input_schema": schema.schema,
+        })));
+        self
+    }
+
+    /// The generated request, for any field without a setter here.
+    pub fn request_mut(&mut self) -> &mut MessagesRequest {
+        &mut self.request
+    }
+
+    /// The retry policy for this request only.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The timeout of each attempt of this request (see [`crate::ClientBuilder::timeout`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The request as it would be sent.
+    pub fn build(mut self) -> Result<MessagesRequest, Error> {
+        if !self.messages.is_empty() {
+            let messages = std::mem::take(&mut self.messages);
+            self.request.messages = Some(
+                serde_json::from_value(Value::Array(messages))
+                    .map_err(|e| Error::InvalidRequest(format!("a message does not fit the Messages API: {e}")))?,
+            );
+        }
+        if self.request.messages.as_ref().is_none_or(Vec::is_empty) {
+            return Err(Error::InvalidRequest("no messages: add one with .user(...) or .message(...)".into()));
+        }
+        Ok(self.request)
+    }
+
+    /// Sends the request and returns the whole message.
+    pub async fn send(self) -> Result<MessagesResult, Error> {
+        let (client, request, retry, timeout) = self.into_parts()?;
+        crate::request::configure!(client.create_messages(request), retry, timeout).send().await
+    }
+
+    /// Sends the request with `stream: true` and returns its typed events; see [`MessagesStream`].
+    pub async fn stream(self) -> Result<MessagesStream, Error> {
+        let (client, request, retry, timeout) = self.into_parts()?;
+        crate::request::configure!(client.create_messages(request), retry, timeout).stream().await
+    }
+
+    fn into_parts(self) -> Result<(Client, MessagesRequest, Option<RetryPolicy>, Option<Duration>), Error> {
+        let (client, retry, timeout) = (self.client.clone(), self.retry.clone(), self.timeout);
+        Ok((client, self.build()?, retry, timeout))
+    }
+}
+
+/// A streamed Messages API answer: `Stream<Item = Result<MessagesStreamEvents, Error>>`, the
+/// Anthropic sequence `message_start`, content blocks, `message_delta`, `message_stop`.
+///
+/// It is complete only at `message_stop`. An `error` event ends it with [`Error::Api`]; a
+/// connection that ends before `message_stop` is [`Error::StreamTruncated`] with the text so far.
+/// `ping` events and event types this version does not know are tolerated. See [`EventStream`]
+/// for the rules every stream shares.
+pub type MessagesStream = EventStream<MessagesStreamEvents>;
+
+impl Sealed for MessagesStreamEvents {}
+impl StreamEvent for MessagesStreamEvents {
+    type Progress = MessagesAccumulator;
+}
+
+impl EventStream<MessagesStreamEvents> {
+    /// Reads the whole stream and returns the message the non-streaming call would have returned.
+    pub async fn collect_message(self) -> Result<MessagesResult, Error> {
+        let mut accumulator = MessagesAccumulator::default();
+        self.for_each(|event| drop(accumulator.push(&event))).await?;
+        accumulator.finish()
+    }
+}
+
+/// Assembles Messages API events into the message the non-streaming call would have returned.
+#[derive(Debug, Clone, Default)]
+pub struct MessagesAccumulator {
+    message: Map<String, Value>,
+    /// Content blocks by index, with the partial JSON of tool inputs.
+    blocks: Vec<(Value, String)>,
+    text: String,
+    stopped: bool,
+}
+
+impl MessagesAccumulator {
+    /// Adds one event; returns the error it reports, if it is an `error` event.
+    pub fn push(&mut self, event: &MessagesStreamEvents) -> Option<ApiError> {
+        let wire = |value: &dyn erased::Wire| value.wire();
+        match event {
+            MessagesStreamEvents::MessageStart(e) => {
+                if let Value::Object(message) = wire(&e.message) {
+                    self.message = message;
+                }
+            }
+            MessagesStreamEvents::ContentBlockStart(e) => {
+                let at = e.index as usize;
+                if self.blocks.len() <= at {
+                    self.blocks.resize(at + 1, (Value::Null, String::new()));
+                }
+                self.blocks[at] = (wire(&e.content_block), String::new());
+            }
+            MessagesStreamEvents::ContentBlockDelta(e) => {
+                let delta = wire(&e.delta);
+                let (block, json) = self.blocks.get_mut(e.index as usize)?;
+                let append = |block: &mut Value, key: &str| {
+                    let more = delta[key].as_str().unwrap_or_default();
+                    block[key] = json!(format!("{}{more}", block[key].as_str().unwrap_or_default()));
+                };
+                match delta["type"].as_str().unwrap_or_default() {
+                    "text_delta" => {
+                        self.text.push_str(delta["text"].as_str().unwrap_or_default());
+                        append(block, "text");
+                    }
+                    "thinking_delta" => append(block, "thinking"),
+                    "signature_delta" => block["signature"] = delta["signature"].clone(),
+                    "input_json_delta" => json.push_str(delta["partial_json"].as_str().unwrap_or_default()),
+                    "citations_delta" => match block["citations"].as_array_mut() {
+                        Some(citations) => citations.push(delta["citation"].clone()),
+                        None => block["citations"] = json!([delta["citation"]]),
+                    },
+                    _ => {}
+                }
+            }
+            MessagesStreamEvents::ContentBlockStop(e) => {
+                if let Some((block, json)) = self.blocks.get_mut(e.index as usize)
+                    && !json.is_empty()
+                {
+                    // Input that does not parse stays text: the caller's parse reports it.
+                    block["input"] = serde_json::from_str(json).unwrap_or_else(|_| json!(json));
+                }
+            }
+            MessagesStreamEvents::MessageDelta(e) => {
+                for (key, value) in wire(&e.delta).as_object().into_iter().flatten() {
+                    self.message.insert(key.clone(), value.clone());
+                }
+                let usage = self.message.entry("usage").or_insert_with(|| json!({}));
+                for (key, value) in wire(&e.usage).as_object().into_iter().flatten().filter(|(_, v)| !v.is_null()) {
+                    usage[key] = value.clone();
+                }
+            }
+            MessagesStreamEvents::MessageStop(_) => self.stopped = true,
+            MessagesStreamEvents::Error(e) => {
+                return Some(stream_error(json!({"code": e.error.type_, "message": e.error.message})));
+            }
+            MessagesStreamEvents::Unknown(fields) => return unknown_error(fields),
+            MessagesStreamEvents::Ping(_) => {}
+        }
+        None
+    }
+
+    /// The text so far.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether `message_stop` arrived.
+    pub fn is_complete(&self) -> bool {
+        self.stopped
+    }
+
+    /// The assembled message, in the generated non-streaming type.
+    pub fn finish(self) -> Result<MessagesResult, Error> {
+        let mut message = self.message;
+        message.insert("content".into(), self.blocks.into_iter().map(|(block, _)| block).collect());
+        let bytes = serde_json::to_vec(&message).expect("JSON values serialize");
+        Error::from_json(200, &bytes)
+    }
+}
+
+/// Serializing any generated value to its wire form, behind one `dyn` so that each event type
+/// does not instantiate its own copy.
+mod erased {
+    pub(super) trait Wire {
+        fn wire(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Wire for T {
+        fn wire(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or_default()
+        }
+    }
+}
+
+impl Progress<MessagesStreamEvents> for MessagesAccumulator {
+    const DONE_COMPLETES: bool = false;
+
+    fn push(&mut self, event: &MessagesStreamEvents) -> Option<ApiError> {
+        MessagesAccumulator::push(self, event)
+    }
+
+    fn is_complete(&self) -> bool {
+        self.stopped
+    }
+
+    fn partial_text(&self) -> String {
+        self.text.clone()
+    }
+
+    fn id(&self) -> Option<String> {
+        self.message.get("id").and_then(Value::as_str).map(str::to_owned)
+    }
+
+    fn record_in(&self, span: &tracing::Span) {
+        if let Some(usage) = self.message.get("usage") {
+            span.record("prompt_tokens", usage["input_tokens"].as_u64())
+                .record("completion_tokens", usage["output_tokens"].as_u64());
+        }
+    }
+}
+
+/// A tool the model asked to use, read off a message.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ToolUse {
+    /// The id to answer it with ([`MessagesRequestBuilder::tool_result`]).
+    pub id: String,
+    /// The tool's name.
+    pub name: String,
+    /// Its input, as JSON.
+    pub input: Value,
+}
+
+impl ToolUse {
+    /// The input as `Input`; fails with [`Error::InvalidOutput`] keeping the raw JSON.
+    pub fn parse_input<Input: DeserializeOwned>(&self) -> Result<Input, Error> {
+        parse_json(&self.input.to_string(), &format!("the input of tool use `{}`", self.name))
+    }
+}
+
+impl MessagesResult {
+    fn blocks(&self, kind: &str) -> Vec<Value> {
+        self.content.iter().filter_map(|b| serde_json::to_value(b).ok()).filter(|b| b["type"] == kind).collect()
+    }
+
+    /// The text: every text block, joined.
+    pub fn text(&self) -> String {
+        self.blocks("text").iter().filter_map(|b| b["text"].as_str().map(str::to_owned)).collect()
+    }
+
+    /// The thinking: every thinking block, joined with newlines (`None` without any).
+    pub fn thinking(&self) -> Option<String> {
+        let texts: Vec<String> =
+            self.blocks("thinking").iter().filter_map(|b| b["thinking"].as_str().map(str::to_owned)).collect();
+        (!texts.is_empty()).then(|| texts.join("\n"))
+    }
+
+    /// The tool uses, in order.
+    pub fn tool_uses(&self) -> Vec<ToolUse> {
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+        self.blocks("tool_use")
+            .into_iter()
+            .map(|b| ToolUse { id: text(&b["id"]), name: text(&b["name"]), input: b["input"].clone() })
+            .collect()
+    }
+
+    /// The cost in credits, when the message reports it.
+    pub fn cost(&self) -> Option<f64> {
+        self.usage.cost
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::replay;
+
+    fn transcript(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/streams/messages/{name}.sse", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The transcript replayed whole and at 1, 7 and 64 bytes a read: the same events, the same
+    /// error, the same assembled message. Returns the whole replay's outcome.
+    fn same_at_every_split(name: &str) -> (Vec<MessagesStreamEvents>, Option<String>, MessagesAccumulator) {
+        let bytes = transcript(name);
+        let outcome = |size: usize| {
+            let (events, error) = replay::<MessagesStreamEvents>(&bytes, size);
+            let mut all = MessagesAccumulator::default();
+            events.iter().for_each(|e| drop(all.push(e)));
+            (events, error.map(|e| e.to_string()), all)
+        };
+        let whole = outcome(bytes.len());
+        for size in [1, 7, 64] {
+            let split = outcome(size);
+            assert_eq!((&split.0, &split.1), (&whole.0, &whole.1), "{name} at {size} bytes a read");
+            assert_eq!(split.2.finish().ok(), whole.2.clone().finish().ok(), "{name} at {size} bytes a read");
+        }
+        whole
+    }
+
+    #[test]
+    fn text_assembles_into_the_message() {
+        let (_, error, all) = same_at_every_split("text");
+        assert!(error.is_none(), "{error:?}");
+        let message = all.finish().unwrap();
+        assert_eq!(message.text(), "Hello there.");
+        assert_eq!(message.id, "msg_01");
+        assert_eq!((message.usage.input_tokens, message.usage.output_tokens), (10, 15));
+        assert_eq!(serde_json::to_value(&message.stop_reason).unwrap(), "end_turn");
+    }
+
+    #[test]
+    fn unknown_events_and_deltas_are_tolerated() {
+        let (events, error, all) = same_at_every_split("unknown-events");
+        assert!(error.is_none(), "{error:?}");
+        assert!(events.iter().any(|e| matches!(e, MessagesStreamEvents::Unknown(f) if f["type"] == "brand_new_event")));
+        assert_eq!(all.finish().unwrap().text(), "Hello there.");
+    }
+
+    #[test]
+    fn tool_input_assembles_from_partial_json() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Weather {
+            city: String,
+        }
+        let (_, error, all) = same_at_every_split("tools");
+        assert!(error.is_none(), "{error:?}");
+        let message = all.finish().unwrap();
+        assert_eq!(message.text(), "Let me check.");
+        let uses = message.tool_uses();
+        assert_eq!((uses[0].id.as_str(), uses[0].name.as_str()), ("toolu_01", "weather"));
+        assert_eq!(uses[0].parse_input::<Weather>().unwrap(), Weather { city: "Paris".into() });
+    }
+
+    #[test]
+    fn thinking_and_its_signature_assemble() {
+        let (_, error, all) = same_at_every_split("thinking");
+        assert!(error.is_none(), "{error:?}");
+        let message = all.finish().unwrap();
+        assert_eq!(message.thinking().as_deref(), Some("Let me think it through."));
+        assert_eq!(message.text(), "Hello there.");
+        let blocks = serde_json::to_value(&message.content).unwrap();
+        assert_eq!(blocks[0]["signature"], "EqQBCgIYAhIM");
+    }
+
+    #[test]
+    fn an_error_event_is_an_api_error_with_the_text_so_far() {
+        let (_, error, _) = same_at_every_split("error-event");
+        assert!(error.unwrap().contains("Overloaded"));
+        let (_, error) = replay::<MessagesStreamEvents>(&transcript("error-event"), 7);
+        let Some(Error::Api(api)) = error else { panic!("{error:?}") };
+        assert_eq!(api.partial_text.as_deref(), Some("Hello"));
+        assert_eq!(api.generation_id.as_deref(), Some("msg_01"));
+    }
+
+    #[test]
+    fn a_stream_without_message_stop_is_truncated() {
+        for (name, text) in [("cut", "Hello"), ("stop-missing", "Hello there.")] {
+            let _ = same_at_every_split(name);
+            let (_, error) = replay::<MessagesStreamEvents>(&transcript(name), 7);
+            let Some(Error::StreamTruncated { partial_text, .. }) = error else { panic!("{name}: {error:?}") };
+            assert_eq!(partial_text, text, "{name}");
+        }
+    }
+}

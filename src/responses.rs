@@ -1,0 +1,493 @@
+//! The Responses API (`POST /responses`, OpenAI Responses compatible): a builder over the
+//! generated request, its typed event stream, the accumulator, and accessors on the result.
+//!
+//! Accessors read the result through its wire form (`type`, `text`, `arguments`), so that the
+//! many output item types upstream adds change nothing here.
+
+use std::time::Duration;
+
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::{
+    Client, Error, RetryPolicy, StrictSchema,
+    error::ApiError,
+    events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error},
+    structured::{from_json, parse_json},
+    types::{OpenResponsesResult, ResponsesRequest, StreamEvents},
+};
+
+impl Client {
+    /// A Responses API request for `model`; add input, then [`send`](ResponsesRequestBuilder::send)
+    /// or [`stream`](ResponsesRequestBuilder::stream).
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+    /// let response = client.responses("openai/gpt-4o-mini").input("Say hi").send().await?;
+    /// println!("{}", response.output_text());
+    /// # Ok(()) }
+    /// ```
+    pub fn responses(&self, model: impl Into<String>) -> ResponsesRequestBuilder {
+        let mut request: ResponsesRequest = from_json(json!({}));
+        request.model = Some(model.into());
+        ResponsesRequestBuilder { client: self.clone(), request, items: Vec::new(), retry: None, timeout: None }
+    }
+}
+
+/// A Responses API request being built: the generated [`ResponsesRequest`] plus the call's
+/// settings. Anything without a setter here is a field of [`request_mut`](Self::request_mut).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ResponsesRequestBuilder {
+    client: Client,
+    request: ResponsesRequest,
+    /// Input items in their wire form, when the input is more than one text.
+    items: Vec<Value>,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+}
+
+impl ResponsesRequestBuilder {
+    /// The input as one user text.
+    pub fn input(mut self, text: impl Into<String>) -> Self {
+        self.items.clear();
+        self.request.input = Some(from_json(json!(text.into())));
+        self
+    }
+
+    /// Adds an input item in its wire form, e.g. `{"role": "user", "content": "hi"}` or a
+    /// `function_call_output`. Items replace a text given with [`input`](Self::input).
+    pub fn input_item(mut self, item: Value) -> Self {
+        self.items.push(item);
+        self
+    }
+
+    /// Adds a user message.
+    pub fn user(self, text: impl Into<String>) -> Self {
+        self.input_item(json!({"type": "message", "role": "user", "content": text.into()}))
+    }
+
+    /// Adds the result of a function call, to answer it.
+    pub fn function_output(self, call_id: impl Into<String>, output: &(impl serde::Serialize + ?Sized)) -> Self {
+        let output = crate::structured::tool_output(output);
+        self.input_item(json!({"type": "function_call_output", "call_id": call_id.into(), "output": output}))
+    }
+
+    /// System instructions.
+    pub fn instructions(mut self, text: impl Into<String>) -> Self {
+        self.request.instructions = Some(text.into());
+        self
+    }
+
+    /// Continues the conversation of an earlier (stored) response.
+    pub fn previous_response_id(mut self, id: impl Into<String>) -> Self {
+        self.request.previous_response_id = Some(json!(id.into()));
+        self
+    }
+
+    /// The most output tokens to generate.
+    pub fn max_output_tokens(mut self, tokens: u64) -> Self {
+        self.request.max_output_tokens = Some(tokens);
+        self
+    }
+
+    /// Sampling temperature.
+    pub fn temperature(mut self, temperature: f64) -> Self {
+        self.request.temperature = Some(temperature);
+        self
+    }
+
+    /// Adds a function tool whose parameters are the strict schema of `Args`.
+    pub fn function<Args: JsonSchema>(mut self, name: impl Into<String>, description: impl Into<String>) -> Self {
+        let schema = StrictSchema::of::<Args>();
+        self.request.tools.push(from_json(json!({
+            "type": "function",
+            "name": name.into(),
+            "description": description.into(),
+            "parameters": schema.schema,
+            "strict": schema.is_strict(),
+        })));
+        self
+    }
+
+    /// Asks for output that is a `T`, as a strict JSON schema; read it with
+    /// [`OpenResponsesResult::parse`].
+    pub fn output_type<T: JsonSchema>(mut self) -> Self {
+        let schema = StrictSchema::of::<T>();
+        let mut format =
+            json!({"type": "json_schema", "name": schema.name, "schema": schema.schema, "strict": schema.is_strict()});
+        if let Some(description) = schema.description {
+            format["description"] = json!(description);
+        }
+        self.request.text = Some(from_json(json!({ "format": format })));
+        self
+    }
+
+    /// The generated request, for any field without a setter here.
+    pub fn request_mut(&mut self) -> &mut ResponsesRequest {
+        &mut self.request
+    }
+
+    /// The retry policy for this request only.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The timeout of each attempt of this request (see [`crate::ClientBuilder::timeout`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The request as it would be sent.
+    pub fn build(mut self) -> Result<ResponsesRequest, Error> {
+        if !self.items.is_empty() {
+            let items = std::mem::take(&mut self.items);
+            self.request.input =
+                Some(serde_json::from_value(Value::Array(items)).map_err(|e| {
+                    Error::InvalidRequest(format!("an input item does not fit the Responses API: {e}"))
+                })?);
+        }
+        if self.request.input.is_none() {
+            return Err(Error::InvalidRequest("no input: add one with .input(...) or .user(...)".into()));
+        }
+        Ok(self.request)
+    }
+
+    /// Sends the request and returns the whole response.
+    pub async fn send(self) -> Result<OpenResponsesResult, Error> {
+        let (client, request, retry, timeout) = self.into_parts()?;
+        crate::request::configure!(client.create_responses(request), retry, timeout).send().await
+    }
+
+    /// Sends the request with `stream: true` and returns its typed events; see [`ResponsesStream`].
+    pub async fn stream(self) -> Result<ResponsesStream, Error> {
+        let (client, request, retry, timeout) = self.into_parts()?;
+        crate::request::configure!(client.create_responses(request), retry, timeout).stream().await
+    }
+
+    fn into_parts(self) -> Result<(Client, ResponsesRequest, Option<RetryPolicy>, Option<Duration>), Error> {
+        let (client, retry, timeout) = (self.client.clone(), self.retry.clone(), self.timeout);
+        Ok((client, self.build()?, retry, timeout))
+    }
+}
+
+/// A streamed Responses API answer: `Stream<Item = Result<StreamEvents, Error>>`.
+///
+/// It is complete only after its terminal event: `response.completed` or `response.incomplete`.
+/// An `error` event, `response.failed`, or an error envelope ends it with [`Error::Api`]; a
+/// connection that ends before the terminal event is [`Error::StreamTruncated`] with the text so
+/// far. Event types this version does not know arrive as `StreamEvents::Unknown`. See
+/// [`EventStream`] for the rules every stream shares.
+///
+/// ```no_run
+/// use futures_util::StreamExt;
+/// use openrouter_bindings::types::StreamEvents;
+/// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+/// let mut stream = client.responses("openai/gpt-4o-mini").input("Count to 5").stream().await?;
+/// while let Some(event) = stream.next().await {
+///     if let StreamEvents::ResponseOutputTextDelta(delta) = event? {
+///         print!("{}", delta.delta);
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+pub type ResponsesStream = EventStream<StreamEvents>;
+
+impl Sealed for StreamEvents {}
+impl StreamEvent for StreamEvents {
+    type Progress = ResponsesAccumulator;
+}
+
+impl EventStream<StreamEvents> {
+    /// Reads the whole stream and returns the final response (the terminal event's). Fails with
+    /// the stream's error, if any.
+    pub async fn collect_response(self) -> Result<OpenResponsesResult, Error> {
+        let mut accumulator = ResponsesAccumulator::default();
+        self.for_each(|event| drop(accumulator.push(&event))).await?;
+        accumulator.finish()
+    }
+}
+
+/// Assembles Responses API events: the output text as it grows, and the final response.
+///
+/// ```no_run
+/// use futures_util::StreamExt;
+/// use openrouter_bindings::ResponsesAccumulator;
+/// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+/// let mut stream = client.responses("openai/gpt-4o-mini").input("hi").stream().await?;
+/// let mut all = ResponsesAccumulator::default();
+/// while let Some(event) = stream.next().await {
+///     all.push(&event?);
+///     eprint!("\r{} characters", all.text().len());
+/// }
+/// let response = all.finish()?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ResponsesAccumulator {
+    id: Option<String>,
+    text: String,
+    reasoning: String,
+    last: Option<OpenResponsesResult>,
+    terminal: bool,
+}
+
+impl ResponsesAccumulator {
+    /// Adds one event; returns the error it reports, if it is an error event.
+    pub fn push(&mut self, event: &StreamEvents) -> Option<ApiError> {
+        match event {
+            StreamEvents::ResponseCreated(e) => self.id = Some(e.response.id.clone()),
+            StreamEvents::ResponseInProgress(e) => self.id = Some(e.response.id.clone()),
+            StreamEvents::ResponseOutputTextDelta(e) => self.text.push_str(&e.delta),
+            StreamEvents::ResponseReasoningTextDelta(e) => self.reasoning.push_str(&e.delta),
+            StreamEvents::ResponseReasoningSummaryTextDelta(e) => self.reasoning.push_str(&e.delta),
+            StreamEvents::ResponseCompleted(e) => self.end(&e.response),
+            StreamEvents::ResponseIncomplete(e) => self.end(&e.response),
+            StreamEvents::ResponseFailed(e) => {
+                self.end(&e.response);
+                let error = e.response.error.as_ref().map_or_else(
+                    || json!({"code": "failed", "message": "the response failed"}),
+                    |error| json!({"code": error.code, "message": error.message}),
+                );
+                return Some(stream_error(error));
+            }
+            StreamEvents::Error(e) => {
+                return Some(stream_error(json!({"code": e.0.code, "message": e.0.message, "param": e.0.param})));
+            }
+            StreamEvents::Unknown(fields) => return unknown_error(fields),
+            _ => {}
+        }
+        None
+    }
+
+    fn end(&mut self, response: &OpenResponsesResult) {
+        self.id = Some(response.id.clone());
+        self.last = Some(response.clone());
+        self.terminal = true;
+    }
+
+    /// The output text so far.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The reasoning text so far (reasoning and reasoning-summary deltas).
+    pub fn reasoning(&self) -> &str {
+        &self.reasoning
+    }
+
+    /// Whether the terminal event (`response.completed`, `.incomplete` or `.failed`) arrived.
+    pub fn is_complete(&self) -> bool {
+        self.terminal
+    }
+
+    /// The final response, as the terminal event carried it.
+    pub fn finish(self) -> Result<OpenResponsesResult, Error> {
+        self.last.ok_or(Error::StreamTruncated { partial_text: self.text, source: None })
+    }
+}
+
+impl Progress<StreamEvents> for ResponsesAccumulator {
+    const DONE_COMPLETES: bool = false;
+
+    fn push(&mut self, event: &StreamEvents) -> Option<ApiError> {
+        ResponsesAccumulator::push(self, event)
+    }
+
+    fn is_complete(&self) -> bool {
+        self.terminal
+    }
+
+    fn partial_text(&self) -> String {
+        self.text.clone()
+    }
+
+    fn id(&self) -> Option<String> {
+        self.id.clone()
+    }
+
+    fn record_in(&self, span: &tracing::Span) {
+        if let Some(usage) = self.last.as_ref().and_then(|r| r.usage.as_ref()) {
+            span.record("prompt_tokens", usage.input_tokens).record("completion_tokens", usage.output_tokens);
+        }
+    }
+}
+
+/// A function call the model made, read off a response.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FunctionCall {
+    /// The id to answer it with ([`ResponsesRequestBuilder::function_output`]).
+    pub call_id: String,
+    /// The function's name.
+    pub name: String,
+    /// The arguments, as JSON text.
+    pub arguments: String,
+}
+
+impl FunctionCall {
+    /// The arguments as `Args`; fails with [`Error::InvalidOutput`] keeping the raw text.
+    pub fn parse_arguments<Args: DeserializeOwned>(&self) -> Result<Args, Error> {
+        parse_json(&self.arguments, &format!("the arguments of function call `{}`", self.name))
+    }
+}
+
+impl OpenResponsesResult {
+    /// The output items in their wire form.
+    fn output_json(&self) -> Vec<Value> {
+        self.output.iter().filter_map(|item| serde_json::to_value(item).ok()).collect()
+    }
+
+    /// The output text: every `output_text` part of every message, joined.
+    pub fn output_text(&self) -> String {
+        let items = self.output_json();
+        let parts =
+            items.iter().filter(|i| i["type"] == "message").flat_map(|i| i["content"].as_array().into_iter().flatten());
+        parts.filter(|p| p["type"] == "output_text").filter_map(|p| p["text"].as_str()).collect()
+    }
+
+    /// The function calls, in order.
+    pub fn function_calls(&self) -> Vec<FunctionCall> {
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+        self.output_json()
+            .iter()
+            .filter(|i| i["type"] == "function_call")
+            .map(|i| FunctionCall {
+                call_id: text(&i["call_id"]),
+                name: text(&i["name"]),
+                arguments: text(&i["arguments"]),
+            })
+            .collect()
+    }
+
+    /// The reasoning: the text of every reasoning item's content, or its summary when it has none.
+    pub fn reasoning(&self) -> Option<String> {
+        let items = self.output_json();
+        let texts: Vec<&str> = items
+            .iter()
+            .filter(|i| i["type"] == "reasoning")
+            .flat_map(|i| {
+                let content = i["content"].as_array().filter(|c| !c.is_empty());
+                content.or(i["summary"].as_array()).into_iter().flatten()
+            })
+            .filter_map(|part| part["text"].as_str())
+            .collect();
+        (!texts.is_empty()).then(|| texts.join("\n"))
+    }
+
+    /// The cost in credits, when the response reports it.
+    pub fn cost(&self) -> Option<f64> {
+        self.usage.as_ref()?.cost
+    }
+
+    /// The output text parsed as `T` (see [`ResponsesRequestBuilder::output_type`]).
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        parse_json(&self.output_text(), "the output")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::replay;
+
+    fn transcript(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/streams/responses/{name}.sse", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The transcript replayed whole and at 1, 7 and 64 bytes a read: the same events, the same
+    /// error, the same assembled response. Returns the whole replay's outcome.
+    fn same_at_every_split(name: &str) -> (Vec<StreamEvents>, Option<String>, ResponsesAccumulator) {
+        let bytes = transcript(name);
+        let outcome = |size: usize| {
+            let (events, error) = replay::<StreamEvents>(&bytes, size);
+            let mut all = ResponsesAccumulator::default();
+            events.iter().for_each(|e| drop(all.push(e)));
+            (events, error.map(|e| e.to_string()), all)
+        };
+        let whole = outcome(bytes.len());
+        for size in [1, 7, 64] {
+            let split = outcome(size);
+            assert_eq!((&split.0, &split.1), (&whole.0, &whole.1), "{name} at {size} bytes a read");
+            assert_eq!(split.2.finish().ok(), whole.2.clone().finish().ok(), "{name} at {size} bytes a read");
+        }
+        whole
+    }
+
+    #[test]
+    fn text_assembles_to_the_completed_response() {
+        let (events, error, all) = same_at_every_split("text");
+        assert!(error.is_none(), "{error:?}");
+        assert!(events.iter().any(|e| matches!(e, StreamEvents::ResponseOutputTextDelta(d) if d.delta == "Hello")));
+        assert_eq!(all.text(), "Hello there, friend.");
+        let response = all.finish().unwrap();
+        assert_eq!(response.output_text(), "Hello there, friend.");
+        assert_eq!(response.cost(), Some(0.00012));
+    }
+
+    #[test]
+    fn unknown_event_types_are_tolerated() {
+        let (events, error, all) = same_at_every_split("unknown-events");
+        assert!(error.is_none(), "{error:?}");
+        assert!(
+            events.iter().any(|e| matches!(e, StreamEvents::Unknown(f) if f["type"] == "response.brand_new_event"))
+        );
+        assert_eq!(all.finish().unwrap().output_text(), "Hello there, friend.");
+    }
+
+    #[test]
+    fn function_calls_come_back_with_typed_arguments() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Weather {
+            city: String,
+        }
+        let (_, error, all) = same_at_every_split("tools");
+        assert!(error.is_none(), "{error:?}");
+        let calls = all.finish().unwrap().function_calls();
+        assert_eq!(calls.len(), 1);
+        assert_eq!((calls[0].call_id.as_str(), calls[0].name.as_str()), ("call_1", "weather"));
+        assert_eq!(calls[0].parse_arguments::<Weather>().unwrap(), Weather { city: "Paris".into() });
+    }
+
+    #[test]
+    fn reasoning_is_read_from_the_summary() {
+        let (_, error, all) = same_at_every_split("reasoning");
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(all.reasoning(), "Think first.");
+        let response = all.finish().unwrap();
+        assert_eq!(response.reasoning().as_deref(), Some("Think first."));
+        assert_eq!(response.output_text(), "Hello there, friend.");
+    }
+
+    #[test]
+    fn an_error_event_is_an_api_error_with_the_text_so_far() {
+        let (_, error, _) = same_at_every_split("error-event");
+        let error = error.unwrap();
+        assert!(error.contains("The provider went away"), "{error}");
+        let (_, error) = replay::<StreamEvents>(&transcript("error-event"), 7);
+        let Some(Error::Api(api)) = error else { panic!("{error:?}") };
+        assert_eq!(api.partial_text.as_deref(), Some("Hello"));
+        assert_eq!(api.generation_id.as_deref(), Some("resp_abc"));
+    }
+
+    #[test]
+    fn a_failed_response_is_an_api_error() {
+        let (_, error) = replay::<StreamEvents>(&transcript("failed"), 64);
+        let Some(Error::Api(api)) = error else { panic!("{error:?}") };
+        assert_eq!(api.body.message, "Generation failed");
+    }
+
+    #[test]
+    fn a_stream_without_its_terminal_event_is_truncated() {
+        for name in ["cut", "done-without-completed"] {
+            let (_, error, _) = same_at_every_split(name);
+            let (_, error7) = replay::<StreamEvents>(&transcript(name), 7);
+            let Some(Error::StreamTruncated { partial_text, .. }) = error7 else { panic!("{name}: {error:?}") };
+            assert_eq!(partial_text, "Hello", "{name}");
+        }
+    }
+}

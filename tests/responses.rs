@@ -1,0 +1,148 @@
+//! The Responses API conveniences, end to end on the mock and on scripted hostile servers.
+#![cfg(feature = "responses")]
+
+mod common;
+
+use common::{Reply, TestServer};
+use futures_util::StreamExt;
+use openrouter_bindings::{
+    Client, Error, ResponsesAccumulator, RetryPolicy,
+    mock::{MockReply, MockServer},
+    types::StreamEvents,
+};
+
+#[derive(schemars::JsonSchema, serde::Deserialize, Debug, PartialEq)]
+struct Weather {
+    city: String,
+}
+
+#[tokio::test]
+async fn send_returns_the_output_text_and_sends_the_input() {
+    let mock = MockServer::start().await;
+    let response = mock.client().responses("openai/gpt-4o-mini").instructions("Be brief").input("hi").send().await.unwrap();
+    assert_eq!(response.output_text(), "(mock) You said: hi");
+    assert_eq!(response.model, "openai/gpt-4o-mini");
+    assert_eq!(response.cost(), Some(0.0));
+    let sent = &mock.requests()[0];
+    assert_eq!((sent.method.as_str(), sent.path.as_str()), ("POST", "/api/v1/responses"));
+    assert_eq!(sent.body["input"], "hi");
+    assert_eq!(sent.body["instructions"], "Be brief");
+    assert!(sent.body.get("stream").is_none(), "{}", sent.body);
+}
+
+#[tokio::test]
+async fn a_stream_assembles_to_what_send_returns() {
+    let mock = MockServer::start().await;
+    mock.push(MockReply::text("one two three"));
+    mock.push(MockReply::text("one two three"));
+    let client = mock.client();
+    let whole = client.responses("m").user("count").send().await.unwrap();
+    let mut stream = client.responses("m").user("count").stream().await.unwrap();
+    let (mut deltas, mut all) = (Vec::new(), ResponsesAccumulator::default());
+    while let Some(event) = stream.next().await {
+        let event = event.unwrap();
+        if let StreamEvents::ResponseOutputTextDelta(delta) = &event {
+            deltas.push(delta.delta.clone());
+        }
+        all.push(&event);
+    }
+    assert_eq!(deltas, ["one", " two", " three"]);
+    let streamed = all.finish().unwrap();
+    assert_eq!(streamed.output_text(), whole.output_text());
+    assert_eq!(streamed.output, whole.output);
+    assert_eq!(mock.requests()[1].body["stream"], true);
+}
+
+#[tokio::test]
+async fn a_function_call_round_trip() {
+    let mock = MockServer::start().await;
+    let client = mock.client();
+    let first = client.responses("m").user("Weather in Paris?").function::<Weather>("weather", "The weather now");
+    let response = first.clone().send().await.unwrap();
+    let calls = response.function_calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].name, "weather");
+    let arguments: Weather = calls[0].parse_arguments().unwrap();
+    assert_eq!(arguments, Weather { city: "example".into() });
+    let tool = &mock.requests()[0].body["tools"][0];
+    assert_eq!((tool["type"].as_str(), tool["strict"].as_bool()), (Some("function"), Some(true)));
+
+    let answer = first.function_output(&calls[0].call_id, "18°C").send().await.unwrap();
+    assert_eq!(answer.output_text(), "(mock) The tool said: 18°C");
+    let input = &mock.requests()[1].body["input"];
+    assert_eq!(input[1], serde_json::json!({"type": "function_call_output", "call_id": "call_mock_1", "output": "18°C"}));
+}
+
+#[tokio::test]
+async fn structured_output_parses_into_the_type() {
+    let mock = MockServer::start().await;
+    let response = mock.client().responses("m").input("Where?").output_type::<Weather>().send().await.unwrap();
+    assert_eq!(response.parse::<Weather>().unwrap(), Weather { city: "example".into() });
+    let format = &mock.requests()[0].body["text"]["format"];
+    assert_eq!((format["type"].as_str(), format["name"].as_str()), (Some("json_schema"), Some("Weather")));
+}
+
+#[tokio::test]
+async fn reasoning_streams_and_reads_back() {
+    let mock = MockServer::start().await;
+    mock.push(MockReply::reasoning("think hard", "done"));
+    let response = mock.client().responses("m").input("q").stream().await.unwrap().collect_response().await.unwrap();
+    assert_eq!(response.reasoning().as_deref(), Some("think hard"));
+    assert_eq!(response.output_text(), "done");
+}
+
+#[tokio::test]
+async fn an_error_event_mid_stream_is_an_api_error_with_the_partial_text() {
+    let mock = MockServer::start().await;
+    mock.push(MockReply::mid_stream_error("partial answer", "server_error", "provider went away"));
+    let error = mock.client().responses("m").input("q").stream().await.unwrap().collect_response().await.unwrap_err();
+    let Error::Api(api) = error else { panic!("{error:?}") };
+    assert_eq!(api.body.message, "provider went away");
+    assert_eq!(api.partial_text.as_deref(), Some("partial answer"));
+    assert_eq!(api.generation_id.as_deref(), Some("resp_mock_1"));
+}
+
+#[tokio::test]
+async fn a_cut_stream_is_truncated_with_the_partial_text() {
+    let mock = MockServer::start().await;
+    mock.push(MockReply::cut_connection("half of it"));
+    let error = mock.client().responses("m").input("q").stream().await.unwrap().collect_response().await.unwrap_err();
+    let Error::StreamTruncated { partial_text, .. } = error else { panic!("{error:?}") };
+    assert_eq!(partial_text, "half of it");
+}
+
+#[tokio::test]
+async fn a_request_without_input_is_refused_before_sending() {
+    let mock = MockServer::start().await;
+    let error = mock.client().responses("m").send().await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest(ref m) if m.contains("no input")), "{error:?}");
+    assert!(mock.requests().is_empty());
+}
+
+fn client_for(url: &str) -> Client {
+    Client::builder().api_key("sk-or-test").base_url(url).retry(RetryPolicy::none()).build().unwrap()
+}
+
+#[tokio::test]
+async fn hostile_answers_are_typed_errors() {
+    let server = TestServer::start(vec![
+        // A stream request answered with an HTML page.
+        Reply::raw(200, "text/html", "<html>gateway</html>"),
+        // A whole answer cut short.
+        Reply { content_length: Some(400), ..Reply::raw(200, "application/json", "{\"id\":\"resp_1\",\"out") },
+        // JSON that is not a response.
+        Reply::json(200, serde_json::json!({"unexpected": true})),
+        // A stream that is only keep-alive comments, then ends.
+        Reply::sse(": OPENROUTER PROCESSING\n\n: OPENROUTER PROCESSING\n\n"),
+    ])
+    .await;
+    let client = client_for(&server.url);
+    let error = client.responses("m").input("q").stream().await.unwrap_err();
+    assert!(matches!(&error, Error::Decode { message, .. } if message.contains("text/html")), "{error:?}");
+    let error = client.responses("m").input("q").send().await.unwrap_err();
+    assert!(matches!(error, Error::Transport { .. } | Error::Decode { .. }), "{error:?}");
+    let error = client.responses("m").input("q").send().await.unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    let error = client.responses("m").input("q").stream().await.unwrap().collect_response().await.unwrap_err();
+    assert!(matches!(&error, Error::StreamTruncated { partial_text, .. } if partial_text.is_empty()), "{error:?}");
+}

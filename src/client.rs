@@ -177,6 +177,74 @@ impl Client {
         .await
     }
 
+    /// Sends `request` and returns the answer's body as it arrives ([`crate::ByteStream`]),
+    /// retried and bounded like [`Client::execute_bytes`] up to the headers; then only the idle
+    /// and total timeouts apply. A JSON error envelope on a 2xx is an error.
+    #[cfg_attr(not(feature = "full"), allow(dead_code))] // for the areas with binary answers
+    pub(crate) async fn execute_streamed(
+        &self,
+        request: &Request,
+        options: &CallOptions,
+        started: Instant,
+    ) -> Result<crate::ByteStream, Error> {
+        let response = self
+            .with_retries(options, started, |left| {
+                let (limit, what) = limit(&[(Some(options.timeout), "the request timeout"), left]);
+                self.bounded(self.send_once(request, "*/*"), limit, what)
+            })
+            .await?;
+        let (host, idle, total) = (&self.inner.host, options.idle_timeout, options.total_deadline(started));
+        let content_type = header_str(response.headers(), "content-type").map(str::to_owned);
+        if content_type.as_deref().is_some_and(|t| t.contains("json"))
+            && response.content_length().is_some_and(|n| n < 64 * 1024)
+        {
+            // Small JSON where bytes were expected: an error envelope, or (a JSON file) the content.
+            let status = response.status().as_u16();
+            let bytes = read_body(response, host).await?;
+            if let Some(error) = ApiError::from_envelope(status, &bytes) {
+                return Err(self.api_error(error));
+            }
+            let body = Box::pin(futures_util::stream::iter([Ok(bytes)]));
+            return Ok(crate::ByteStream::from_body(body, host, content_type, idle, total));
+        }
+        Ok(crate::ByteStream::from_response(response, host, idle, total))
+    }
+
+    /// Fetches a URL an answer linked to (a generated image on a provider's CDN): a plain `GET`
+    /// without the API key or any of the client's headers, bounded by the request timeout and
+    /// the body limit. Plain `http` is refused unless to a loopback host. Returns the bytes and
+    /// their media type.
+    #[cfg(feature = "images")]
+    pub(crate) async fn download(&self, url: &str) -> Result<(Bytes, Option<String>), Error> {
+        let parsed = Url::parse(url).map_err(|e| Error::Decode {
+            status: 200,
+            message: format!("the answer links to a malformed URL: {e}"),
+            body: crate::error::snippet(url.as_bytes()),
+        })?;
+        if parsed.scheme() != "https" && !(parsed.scheme() == "http" && is_loopback(&parsed)) {
+            return Err(Error::InvalidRequest(format!(
+                "not fetching `{}`: only https links are followed",
+                parsed.scheme()
+            )));
+        }
+        let host = parsed.host_str().unwrap_or_default().to_owned();
+        let fetch = async {
+            let response = self.inner.http.get(parsed).send().await.map_err(|e| Error::transport(e, &host))?;
+            let status = response.status().as_u16();
+            let media_type = header_str(response.headers(), "content-type").map(str::to_owned);
+            let bytes = read_body(response, &host).await?;
+            if !(200..300).contains(&status) {
+                let mut error = ApiError::from_body(status, &bytes);
+                error.host = Some(host.clone());
+                return Err(Error::Api(Box::new(error)));
+            }
+            Ok((bytes, media_type))
+        };
+        tokio::time::timeout(self.inner.timeout, fetch)
+            .await
+            .unwrap_or_else(|_| Err(Error::timeout(self.inner.timeout, &host, "the request timeout")))
+    }
+
     /// Chat's JSON `POST` to `path`: [`Client::execute_json`].
     #[cfg_attr(not(feature = "chat"), allow(dead_code))]
     pub(crate) async fn post_json<T: serde::de::DeserializeOwned>(

@@ -370,7 +370,7 @@ pub(crate) fn observe<T: StreamEvent + serde::Serialize>(
 }
 
 /// The events and the final error of `bytes` delivered in pieces of `size` bytes. For tests.
-#[cfg(test)]
+#[cfg(all(test, any(feature = "responses", feature = "messages")))]
 pub(crate) fn replay<T: StreamEvent>(bytes: &[u8], size: usize) -> (Vec<T>, Option<Error>) {
     use futures_util::StreamExt;
     let pieces: Vec<reqwest::Result<Bytes>> =

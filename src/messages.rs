@@ -113,22 +113,7 @@ impl MessagesRequestBuilder {
         self
     }
 
-    /// The generated request, for any field without a setter here.
-    pub fn request_mut(&mut self) -> &mut MessagesRequest {
-        &mut self.request
-    }
-
-    /// The retry policy for this request only.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// The timeout of each attempt of this request (see [`crate::ClientBuilder::timeout`]).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
+    crate::request::call_settings!(MessagesRequest);
 
     /// The request as it would be sent.
     pub fn build(mut self) -> Result<MessagesRequest, Error> {

@@ -47,6 +47,8 @@ use tokio::net::TcpListener;
 
 use crate::{Client, RetryPolicy, generated::MOCK_ROUTES, types::ChatRequest};
 
+#[cfg(any(feature = "images", feature = "embeddings", feature = "rerank", feature = "audio", feature = "video"))]
+mod media;
 #[cfg(any(feature = "responses", feature = "messages"))]
 mod turn;
 
@@ -69,6 +71,9 @@ struct State {
     requests: Mutex<Vec<MockRequest>>,
     generation: AtomicU64,
     connections: AtomicU64,
+    /// Video jobs: polls left before the job ends, and how it ends.
+    #[cfg_attr(not(feature = "video"), allow(dead_code))]
+    videos: Mutex<std::collections::HashMap<String, (u32, Kind)>>,
 }
 
 /// A request the mock received.
@@ -284,12 +289,17 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Result<Respon
         body: json.clone(),
     });
     let key = head.headers.get("authorization").and_then(|a| a.to_str().ok()?.strip_prefix("Bearer "));
-    if key.unwrap_or_default().trim().is_empty() {
+    // Assets stand for a provider's CDN, which needs (and must never get) the key.
+    let asset = head.uri.path().starts_with("/api/v1/mock-assets/");
+    if key.unwrap_or_default().trim().is_empty() && !asset {
         return Ok(json_response(401, &envelope(401, "No auth credentials found", Value::Null), None));
     }
     let path = head.uri.path().strip_prefix(ROOT).unwrap_or_default();
     if head.method == hyper::Method::POST && path == "chat/completions" {
         return Ok(chat(&state, &body, &json).await);
+    }
+    if let Some(response) = media_route(&state, head.method.as_str(), path, &json, head.headers.get("host")).await {
+        return Ok(response);
     }
     #[cfg(feature = "responses")]
     if head.method == hyper::Method::POST && path == "responses" {
@@ -311,6 +321,40 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Result<Respon
         }
         None => json_response(404, &envelope(404, "Not Found", Value::Null), None),
     })
+}
+
+/// The scripted answers of the media areas, for the areas this build has.
+#[allow(unused_variables)]
+async fn media_route(
+    state: &State,
+    method: &str,
+    path: &str,
+    json: &Value,
+    host: Option<&hyper::header::HeaderValue>,
+) -> Option<Response<Body>> {
+    let base = format!("http://{}/api/v1", host.and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1"));
+    let segments: Vec<&str> = path.split('/').collect();
+    match (method, segments.as_slice()) {
+        #[cfg(feature = "images")]
+        ("POST", ["images"]) => Some(media::images(state, json, &base).await),
+        #[cfg(feature = "images")]
+        ("GET", ["mock-assets", "image.png"]) => Some(media::image_asset()),
+        #[cfg(feature = "embeddings")]
+        ("POST", ["embeddings"]) => Some(media::embeddings(state, json).await),
+        #[cfg(feature = "rerank")]
+        ("POST", ["rerank"]) => Some(media::rerank(state, json).await),
+        #[cfg(feature = "audio")]
+        ("POST", ["audio", "speech"]) => Some(media::speech(state, json).await),
+        #[cfg(feature = "audio")]
+        ("POST", ["audio", "transcriptions"]) => Some(media::transcription(state, json).await),
+        #[cfg(feature = "video")]
+        ("POST", ["videos"]) => Some(media::create_video(state, &base).await),
+        #[cfg(feature = "video")]
+        ("GET", ["videos", id]) if id.starts_with("job-mock-") => Some(media::poll_video(state, id, &base)),
+        #[cfg(feature = "video")]
+        ("GET", ["videos", id, "content"]) if id.starts_with("job-mock-") => Some(media::video_content(state, id)),
+        _ => None,
+    }
 }
 
 /// Whether `path` fits the route `template` (`keys/{hash}`: a placeholder takes one segment).

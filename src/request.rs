@@ -179,6 +179,14 @@ impl<'a> Call<'a> {
         .await
     }
 
+    /// Sends the call and returns the answer's body as it arrives (video, file content, audio).
+    pub(crate) async fn send_byte_stream(self) -> Result<crate::ByteStream, Error> {
+        self.run(|client, request, options, started| async move {
+            client.execute_streamed(&request, &options, started).await
+        })
+        .await
+    }
+
     /// Sends the call; the answer has no body worth reading.
     pub(crate) async fn send_empty(self) -> Result<(), Error> {
         self.send_bytes().await.map(drop)
@@ -216,7 +224,15 @@ impl<'a> Call<'a> {
 }
 
 /// A generated operation builder with a convenience builder's optional retry policy and timeout.
-#[cfg(any(feature = "responses", feature = "messages"))]
+#[cfg(any(
+    feature = "responses",
+    feature = "messages",
+    feature = "images",
+    feature = "embeddings",
+    feature = "rerank",
+    feature = "audio",
+    feature = "video"
+))]
 macro_rules! configure {
     ($call:expr, $retry:expr, $timeout:expr) => {{
         let mut call = $call;
@@ -229,8 +245,58 @@ macro_rules! configure {
         call
     }};
 }
-#[cfg(any(feature = "responses", feature = "messages"))]
+#[cfg(any(
+    feature = "responses",
+    feature = "messages",
+    feature = "images",
+    feature = "embeddings",
+    feature = "rerank",
+    feature = "audio",
+    feature = "video"
+))]
 pub(crate) use configure;
+
+/// The setters every convenience builder has: the generated request itself, and the call's retry
+/// policy and timeout (kept in `request`, `retry` and `timeout` fields).
+#[cfg(any(
+    feature = "responses",
+    feature = "messages",
+    feature = "images",
+    feature = "embeddings",
+    feature = "rerank",
+    feature = "audio",
+    feature = "video"
+))]
+macro_rules! call_settings {
+    ($request:ty) => {
+        /// The generated request, for any field without a setter here.
+        pub fn request_mut(&mut self) -> &mut $request {
+            &mut self.request
+        }
+
+        /// The retry policy for this request only.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.retry = Some(policy);
+            self
+        }
+
+        /// The timeout of each attempt of this request (see [`crate::ClientBuilder::timeout`]).
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.timeout = Some(timeout);
+            self
+        }
+    };
+}
+#[cfg(any(
+    feature = "responses",
+    feature = "messages",
+    feature = "images",
+    feature = "embeddings",
+    feature = "rerank",
+    feature = "audio",
+    feature = "video"
+))]
+pub(crate) use call_settings;
 
 /// A request ready to send, as many times as the retry policy allows.
 #[derive(Debug, Clone)]

@@ -8,7 +8,6 @@ use futures_util::StreamExt;
 use openrouter_bindings::{
     Client, Error, MessagesAccumulator, RetryPolicy,
     mock::{MockReply, MockServer},
-    types::MessagesStreamEvents,
 };
 
 #[derive(schemars::JsonSchema, serde::Deserialize, Debug, PartialEq)]
@@ -19,8 +18,15 @@ struct Weather {
 #[tokio::test]
 async fn send_returns_the_text_and_sends_system_and_messages() {
     let mock = MockServer::start().await;
-    let message =
-        mock.client().messages("anthropic/claude-sonnet-4").system("Be brief").user("hi").max_tokens(100).send().await.unwrap();
+    let message = mock
+        .client()
+        .messages("anthropic/claude-sonnet-4")
+        .system("Be brief")
+        .user("hi")
+        .max_tokens(100)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(message.text(), "(mock) You said: hi");
     assert_eq!(message.model, "anthropic/claude-sonnet-4");
     let sent = &mock.requests()[0];
@@ -75,7 +81,8 @@ async fn a_tool_use_round_trip() {
 async fn thinking_streams_and_reads_back() {
     let mock = MockServer::start().await;
     mock.push(MockReply::reasoning("think hard", "done"));
-    let message = mock.client().messages("m").user("q").thinking(1024).stream().await.unwrap().collect_message().await.unwrap();
+    let message =
+        mock.client().messages("m").user("q").thinking(1024).stream().await.unwrap().collect_message().await.unwrap();
     assert_eq!(message.thinking().as_deref(), Some("think hard"));
     assert_eq!(message.text(), "done");
     assert_eq!(mock.requests()[0].body["thinking"], serde_json::json!({"type": "enabled", "budget_tokens": 1024}));
@@ -109,7 +116,10 @@ async fn hostile_answers_are_typed_errors() {
     let server = TestServer::start(vec![
         Reply::raw(200, "text/plain", "upstream timeout"),
         Reply { content_length: Some(400), ..Reply::raw(200, "application/json", "{\"id\":\"msg_1\",\"con") },
-        Reply::json(529, serde_json::json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})),
+        Reply::json(
+            529,
+            serde_json::json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
+        ),
     ])
     .await;
     let client = client_for(&server.url);

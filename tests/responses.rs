@@ -19,7 +19,8 @@ struct Weather {
 #[tokio::test]
 async fn send_returns_the_output_text_and_sends_the_input() {
     let mock = MockServer::start().await;
-    let response = mock.client().responses("openai/gpt-4o-mini").instructions("Be brief").input("hi").send().await.unwrap();
+    let response =
+        mock.client().responses("openai/gpt-4o-mini").instructions("Be brief").input("hi").send().await.unwrap();
     assert_eq!(response.output_text(), "(mock) You said: hi");
     assert_eq!(response.model, "openai/gpt-4o-mini");
     assert_eq!(response.cost(), Some(0.0));
@@ -70,7 +71,10 @@ async fn a_function_call_round_trip() {
     let answer = first.function_output(&calls[0].call_id, "18°C").send().await.unwrap();
     assert_eq!(answer.output_text(), "(mock) The tool said: 18°C");
     let input = &mock.requests()[1].body["input"];
-    assert_eq!(input[1], serde_json::json!({"type": "function_call_output", "call_id": "call_mock_1", "output": "18°C"}));
+    assert_eq!(
+        input[1],
+        serde_json::json!({"type": "function_call_output", "call_id": "call_mock_1", "output": "18°C"})
+    );
 }
 
 #[tokio::test]

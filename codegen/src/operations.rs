@@ -273,6 +273,12 @@ pub fn generate(spec: &Value) -> Result<String, Error> {
         }
         let (answer, read) = answer(operation);
         let mut stream = String::new();
+        if read == "send_bytes" {
+            stream.push_str(
+                "/// Sends the request and returns the answer as it arrives, for answers too large to hold.\n\
+                 pub async fn bytes_stream(self) -> Result<crate::ByteStream, crate::Error> { self.0.send_byte_stream().await }\n",
+            );
+        }
         if let Some(event) = event_type(operation) {
             writeln!(
                 stream,

@@ -1,0 +1,143 @@
+//! Speech (`POST /audio/speech`) and transcription (`POST /audio/transcriptions`).
+
+use std::{path::Path, time::Duration};
+
+use base64::Engine;
+use bytes::Bytes;
+use serde_json::json;
+
+use crate::{
+    ByteStream, Client, Error, RetryPolicy,
+    structured::from_json,
+    types::{SpeechRequest, SttRequest, SttResponse},
+};
+
+impl Client {
+    /// Speech from text: `model` reads `input` aloud.
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+    /// let audio = client.speech("openai/gpt-4o-mini-tts", "Hello!").voice("alloy").format("mp3").send().await?;
+    /// std::fs::write("hello.mp3", &audio).expect("a writable file");
+    /// # Ok(()) }
+    /// ```
+    pub fn speech(&self, model: impl Into<String>, input: impl Into<String>) -> SpeechRequestBuilder {
+        let request = from_json(json!({ "model": model.into(), "input": input.into() }));
+        SpeechRequestBuilder { client: self.clone(), request, retry: None, timeout: None }
+    }
+
+    /// A transcription of audio by `model`; give the audio with
+    /// [`file`](TranscriptionRequestBuilder::file) or [`audio`](TranscriptionRequestBuilder::audio).
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+    /// let text = client.transcription("openai/whisper-large-v3").file("meeting.mp3")?.text().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn transcription(&self, model: impl Into<String>) -> TranscriptionRequestBuilder {
+        let request = from_json(json!({ "model": model.into(), "input_audio": { "data": "", "format": "" } }));
+        TranscriptionRequestBuilder { client: self.clone(), request, retry: None, timeout: None }
+    }
+}
+
+/// A speech request being built over the generated [`SpeechRequest`].
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SpeechRequestBuilder {
+    client: Client,
+    request: SpeechRequest,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+}
+
+impl SpeechRequestBuilder {
+    /// The voice.
+    pub fn voice(mut self, voice: impl Into<String>) -> Self {
+        self.request.voice = Some(voice.into());
+        self
+    }
+
+    /// The audio format, e.g. `mp3` or `pcm`.
+    pub fn format(mut self, format: &str) -> Self {
+        self.request.response_format = Some(from_json(json!(format)));
+        self
+    }
+
+    crate::request::call_settings!(SpeechRequest);
+
+    /// Sends the request and returns the audio bytes. An answer that is not audio is an error.
+    pub async fn send(self) -> Result<Bytes, Error> {
+        self.stream().await?.collect(crate::client::MAX_BODY_BYTES).await
+    }
+
+    /// Sends the request and returns the audio as it arrives. An answer that is not audio is an error.
+    pub async fn stream(self) -> Result<ByteStream, Error> {
+        let client = self.client;
+        let call = crate::request::configure!(client.create_audio_speech(self.request), self.retry, self.timeout);
+        call.bytes_stream().await?.expect_media("audio")
+    }
+
+    /// Sends the request and writes the audio to `path`, as it arrives; returns the bytes written.
+    pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let path = path.as_ref();
+        let stream = self.stream().await?;
+        let mut file = std::fs::File::create(path)
+            .map_err(|e| Error::InvalidRequest(format!("cannot create {}: {e}", path.display())))?;
+        stream.write_to(&mut file).await
+    }
+}
+
+/// A transcription request being built over the generated [`SttRequest`].
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct TranscriptionRequestBuilder {
+    client: Client,
+    request: SttRequest,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+}
+
+impl TranscriptionRequestBuilder {
+    /// The audio file at `path`; its extension names the format (`wav`, `mp3`, ...).
+    pub fn file(self, path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let format = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+        if format.is_empty() {
+            return Err(Error::InvalidRequest(format!("{}: no extension to tell the audio format", path.display())));
+        }
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::InvalidRequest(format!("cannot read {}: {e}", path.display())))?;
+        Ok(self.audio(&bytes, &format))
+    }
+
+    /// The audio bytes and their format (`wav`, `mp3`, `flac`, ...).
+    pub fn audio(mut self, bytes: &[u8], format: &str) -> Self {
+        self.request.input_audio.data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        self.request.input_audio.format = format.to_owned();
+        self
+    }
+
+    /// The language of the audio (ISO-639-1), when known.
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.request.language = Some(language.into());
+        self
+    }
+
+    crate::request::call_settings!(SttRequest);
+
+    /// Sends the request and returns the answer as the spec types it.
+    pub async fn send(self) -> Result<SttResponse, Error> {
+        if self.request.input_audio.data.is_empty() {
+            return Err(Error::InvalidRequest("no audio: add it with .file(...) or .audio(...)".into()));
+        }
+        let client = self.client;
+        crate::request::configure!(client.create_audio_transcriptions(self.request), self.retry, self.timeout)
+            .send()
+            .await
+    }
+
+    /// Sends the request and returns the transcribed text.
+    pub async fn text(self) -> Result<String, Error> {
+        Ok(self.send().await?.text)
+    }
+}

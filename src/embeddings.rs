@@ -1,0 +1,141 @@
+//! Embeddings (`POST /embeddings`): one text or many in, one vector per input out, in input order.
+
+use std::time::Duration;
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use crate::{
+    Client, Error, RetryPolicy,
+    structured::from_json,
+    types::{CreateEmbeddingsRequest, CreateEmbeddingsResponse},
+};
+
+impl Client {
+    /// An embeddings request for `model`; add the text with [`input`](EmbeddingsRequestBuilder::input).
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+    /// let vectors = client.embeddings("openai/text-embedding-3-small").input(["a cat", "a dog"]).vectors().await?;
+    /// assert_eq!(vectors.len(), 2);
+    /// # Ok(()) }
+    /// ```
+    pub fn embeddings(&self, model: impl Into<String>) -> EmbeddingsRequestBuilder {
+        let request = from_json(json!({ "model": model.into(), "input": "" }));
+        EmbeddingsRequestBuilder { client: self.clone(), request, retry: None, timeout: None }
+    }
+}
+
+/// An embeddings request being built over the generated [`CreateEmbeddingsRequest`].
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct EmbeddingsRequestBuilder {
+    client: Client,
+    request: CreateEmbeddingsRequest,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+}
+
+/// What [`EmbeddingsRequestBuilder::input`] takes: one text, or many.
+pub trait EmbeddingInput {
+    /// The input in its wire form.
+    fn into_input(self) -> Value;
+}
+
+impl EmbeddingInput for &str {
+    fn into_input(self) -> Value {
+        json!(self)
+    }
+}
+
+impl EmbeddingInput for String {
+    fn into_input(self) -> Value {
+        json!(self)
+    }
+}
+
+impl<S: Into<String>, const N: usize> EmbeddingInput for [S; N] {
+    fn into_input(self) -> Value {
+        json!(self.into_iter().map(Into::into).collect::<Vec<String>>())
+    }
+}
+
+impl<S: Into<String>> EmbeddingInput for Vec<S> {
+    fn into_input(self) -> Value {
+        json!(self.into_iter().map(Into::into).collect::<Vec<String>>())
+    }
+}
+
+impl EmbeddingsRequestBuilder {
+    /// The text to embed: one (`"a cat"`) or many (`["a cat", "a dog"]`, a `Vec`).
+    pub fn input(mut self, input: impl EmbeddingInput) -> Self {
+        self.request.input = from_json(input.into_input());
+        self
+    }
+
+    /// Asks for vectors of this many dimensions (models that support it).
+    pub fn dimensions(mut self, dimensions: std::num::NonZeroU64) -> Self {
+        self.request.dimensions = Some(dimensions);
+        self
+    }
+
+    /// Asks for base64-encoded vectors (smaller on the wire; [`CreateEmbeddingsResponse::vectors`]
+    /// decodes them the same).
+    pub fn base64(mut self) -> Self {
+        self.request.encoding_format = Some(from_json(json!("base64")));
+        self
+    }
+
+    crate::request::call_settings!(CreateEmbeddingsRequest);
+
+    /// Sends the request and returns the answer as the spec types it.
+    pub async fn send(self) -> Result<CreateEmbeddingsResponse, Error> {
+        let client = self.client;
+        crate::request::configure!(client.create_embeddings(self.request), self.retry, self.timeout).send().await
+    }
+
+    /// Sends the request and returns one vector per input, in input order.
+    pub async fn vectors(self) -> Result<Vec<Vec<f32>>, Error> {
+        self.send().await?.vectors()
+    }
+}
+
+impl CreateEmbeddingsResponse {
+    /// One vector per input, in input order (by each item's `index`), whether the answer holds
+    /// numbers or base64 (little-endian `f32`s).
+    pub fn vectors(&self) -> Result<Vec<Vec<f32>>, Error> {
+        let mut items: Vec<(usize, Value)> = self
+            .data
+            .iter()
+            .enumerate()
+            .map(|(at, item)| {
+                let item = serde_json::to_value(item).unwrap_or_default();
+                (item["index"].as_u64().map_or(at, |i| i as usize), item["embedding"].clone())
+            })
+            .collect();
+        items.sort_by_key(|(index, _)| *index);
+        items.into_iter().map(|(index, embedding)| vector(index, &embedding)).collect()
+    }
+}
+
+fn vector(index: usize, embedding: &Value) -> Result<Vec<f32>, Error> {
+    let bad = |why: String| Error::Decode {
+        status: 200,
+        message: format!("embedding {index}: {why}"),
+        body: crate::error::snippet(embedding.to_string().as_bytes()),
+    };
+    match embedding {
+        Value::Array(numbers) => {
+            numbers.iter().map(|n| n.as_f64().map(|n| n as f32).ok_or_else(|| bad("not a number".into()))).collect()
+        }
+        Value::String(text) => {
+            let bytes =
+                base64::engine::general_purpose::STANDARD.decode(text).map_err(|e| bad(format!("not base64: {e}")))?;
+            if bytes.len() % 4 != 0 {
+                return Err(bad(format!("{} bytes is not a whole number of f32s", bytes.len())));
+            }
+            Ok(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+        }
+        _ => Err(bad("neither numbers nor base64".into())),
+    }
+}

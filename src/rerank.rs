@@ -1,0 +1,87 @@
+//! Rerank (`POST /rerank`): a query and documents in, the documents' indices and scores out, best
+//! first.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::{
+    Client, Error, RetryPolicy,
+    structured::from_json,
+    types::{CreateRerankRequest, CreateRerankResponse},
+};
+
+impl Client {
+    /// A rerank request: `model` scores documents against `query`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+    /// let ranked = client.rerank("cohere/rerank-v3.5", "capital of France").documents(["Berlin", "Paris"]).ranked().await?;
+    /// println!("best: document {} ({})", ranked[0].index, ranked[0].score);
+    /// # Ok(()) }
+    /// ```
+    pub fn rerank(&self, model: impl Into<String>, query: impl Into<String>) -> RerankRequestBuilder {
+        let request = from_json(json!({ "model": model.into(), "query": query.into(), "documents": [] }));
+        RerankRequestBuilder { client: self.clone(), request, retry: None, timeout: None }
+    }
+}
+
+/// A rerank request being built over the generated [`CreateRerankRequest`].
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RerankRequestBuilder {
+    client: Client,
+    request: CreateRerankRequest,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+}
+
+/// One document's place in a ranking.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Ranked {
+    /// The document's index in the request.
+    pub index: usize,
+    /// Its relevance score (higher is more relevant).
+    pub score: f64,
+}
+
+impl RerankRequestBuilder {
+    /// Adds documents (texts).
+    pub fn documents<I: IntoIterator<Item = S>, S: Into<String>>(mut self, documents: I) -> Self {
+        self.request.documents.extend(documents.into_iter().map(|d| from_json(json!(d.into()))));
+        self
+    }
+
+    /// Returns only the best `n`.
+    pub fn top_n(mut self, n: std::num::NonZeroU64) -> Self {
+        self.request.top_n = Some(n);
+        self
+    }
+
+    crate::request::call_settings!(CreateRerankRequest);
+
+    /// Sends the request and returns the answer as the spec types it.
+    pub async fn send(self) -> Result<CreateRerankResponse, Error> {
+        if self.request.documents.is_empty() {
+            return Err(Error::InvalidRequest("no documents: add them with .documents(...)".into()));
+        }
+        let client = self.client;
+        crate::request::configure!(client.create_rerank(self.request), self.retry, self.timeout).send().await
+    }
+
+    /// Sends the request and returns the ranking, best first.
+    pub async fn ranked(self) -> Result<Vec<Ranked>, Error> {
+        Ok(self.send().await?.ranked())
+    }
+}
+
+impl CreateRerankResponse {
+    /// The ranking, best first (ties keep the document order).
+    pub fn ranked(&self) -> Vec<Ranked> {
+        let mut ranked: Vec<Ranked> =
+            self.results.iter().map(|r| Ranked { index: r.index as usize, score: r.relevance_score }).collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.index.cmp(&b.index)));
+        ranked
+    }
+}

@@ -1,0 +1,137 @@
+//! Video generation (`POST /videos`): create a job, wait for it with backoff, download the video.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::{
+    ByteStream, Client, Error, RetryPolicy,
+    error::ApiError,
+    structured::from_json,
+    types::{VideoGenerationRequest, VideoGenerationResponse},
+};
+
+impl Client {
+    /// A video generation job: `model` films `prompt`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
+    /// use std::time::Duration;
+    /// let job = client.video("google/veo-3.1", "a cat surfing").send().await?;
+    /// let done = job.wait(Duration::from_secs(600)).await?;
+    /// let mut file = std::fs::File::create("cat.mp4").expect("a writable file");
+    /// job.download(0).await?.write_to(&mut file).await?;
+    /// # let _ = done; Ok(()) }
+    /// ```
+    pub fn video(&self, model: impl Into<String>, prompt: impl Into<String>) -> VideoRequestBuilder {
+        let request = from_json(json!({ "model": model.into(), "prompt": prompt.into() }));
+        VideoRequestBuilder { client: self.clone(), request, retry: None, timeout: None }
+    }
+}
+
+/// A video generation request being built over the generated [`VideoGenerationRequest`].
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct VideoRequestBuilder {
+    client: Client,
+    request: VideoGenerationRequest,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+}
+
+impl VideoRequestBuilder {
+    /// The length in seconds.
+    pub fn duration(mut self, seconds: std::num::NonZeroU64) -> Self {
+        self.request.duration = Some(seconds);
+        self
+    }
+
+    crate::request::call_settings!(VideoGenerationRequest);
+
+    /// Creates the job; returns it as first reported (usually `pending`).
+    pub async fn send(self) -> Result<VideoJob, Error> {
+        let client = self.client;
+        let job =
+            crate::request::configure!(client.create_videos(self.request), self.retry, self.timeout).send().await?;
+        Ok(VideoJob { client, job, poll: (Duration::from_secs(2), Duration::from_secs(15)) })
+    }
+}
+
+/// A video generation job: its last known state, and the client to ask for news.
+#[derive(Debug, Clone)]
+pub struct VideoJob {
+    client: Client,
+    job: VideoGenerationResponse,
+    /// The first wait between polls, and the longest.
+    poll: (Duration, Duration),
+}
+
+impl VideoJob {
+    /// The job as last reported.
+    pub fn state(&self) -> &VideoGenerationResponse {
+        &self.job
+    }
+
+    /// The job id.
+    pub fn id(&self) -> &str {
+        &self.job.id
+    }
+
+    /// The wait between polls: `first`, doubling up to `longest` (default 2 s up to 15 s).
+    pub fn poll_interval(mut self, first: Duration, longest: Duration) -> Self {
+        self.poll = (first, longest.max(first));
+        self
+    }
+
+    /// Asks for the job's state once.
+    pub async fn refresh(&mut self) -> Result<&VideoGenerationResponse, Error> {
+        self.job = self.client.get_videos(&self.job.id).send().await?;
+        Ok(&self.job)
+    }
+
+    /// Polls, with backoff, until the job is `completed` (returned), or fails: a `failed`,
+    /// `cancelled` or `expired` job is [`Error::Api`] with its error; still running at `deadline`
+    /// is a [`Error::Transport`] timeout. Errors while polling end the wait too (the client's
+    /// retry policy applies to each poll).
+    pub async fn wait(&mut self, deadline: Duration) -> Result<&VideoGenerationResponse, Error> {
+        let give_up = tokio::time::Instant::now() + deadline;
+        let mut pause = self.poll.0;
+        loop {
+            match status(&self.job).as_str() {
+                "completed" => return Ok(&self.job),
+                "failed" | "cancelled" | "expired" => return Err(self.failure()),
+                _ => {}
+            }
+            let now = tokio::time::Instant::now();
+            if now >= give_up {
+                return Err(Error::timeout(deadline, &self.job.id, "the video job's deadline"));
+            }
+            tokio::time::sleep(pause.min(give_up - now)).await;
+            if tokio::time::Instant::now() >= give_up {
+                return Err(Error::timeout(deadline, &self.job.id, "the video job's deadline"));
+            }
+            pause = (pause * 2).min(self.poll.1);
+            self.refresh().await?;
+        }
+    }
+
+    fn failure(&self) -> Error {
+        let status = status(&self.job);
+        let message = self.job.error.clone().unwrap_or_else(|| format!("the video job ended `{status}`"));
+        let body =
+            serde_json::to_vec(&json!({"error": {"code": status, "message": message}})).expect("JSON serializes");
+        let mut error = ApiError::from_envelope(200, &body).unwrap_or_else(|| ApiError::from_body(200, &body));
+        error.generation_id = self.job.generation_id.clone();
+        Error::Api(Box::new(error))
+    }
+
+    /// The video (the `index`-th, for jobs that made several) as it downloads. An answer that is
+    /// not video is an error.
+    pub async fn download(&self, index: i64) -> Result<ByteStream, Error> {
+        self.client.list_videos_content(&self.job.id).index(index).bytes_stream().await?.expect_media("video")
+    }
+}
+
+fn status(job: &VideoGenerationResponse) -> String {
+    job.status.to_string()
+}

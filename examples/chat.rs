@@ -13,55 +13,18 @@
 //! truncated stream or a provider error on the choice included, is one line on stderr and a
 //! non-zero exit (with `--json`, after the JSON is printed).
 
-use std::{io::Write, process::ExitCode};
+#[path = "common/cli.rs"]
+mod cli;
 
+use std::process::ExitCode;
+
+use cli::{Args, print_delta};
 use futures_util::StreamExt;
 use openrouter_bindings::{ChatStreamAccumulator, mock};
 
-const USAGE: &str = "usage: chat [--stream] [--json] [--model MODEL] PROMPT";
-const DEFAULT_MODEL: &str = "openrouter/auto";
-
-struct Args {
-    stream: bool,
-    json: bool,
-    model: String,
-    prompt: String,
-}
-
-fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let (mut stream, mut json, mut model, mut prompt) = (false, false, DEFAULT_MODEL.to_owned(), Vec::new());
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--json" => json = true,
-            "--stream" => stream = true,
-            "--model" => model = args.next().ok_or("--model needs a value")?,
-            "-h" | "--help" => return Err(USAGE.into()),
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
-            _ => prompt.push(arg),
-        }
-    }
-    if prompt.is_empty() {
-        return Err(USAGE.into());
-    }
-    Ok(Args { stream, json, model, prompt: prompt.join(" ") })
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse(std::env::args().skip(1)) {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(args).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    cli::main("chat", "openrouter/auto", run).await
 }
 
 async fn run(args: Args) -> Result<(), openrouter_bindings::Error> {
@@ -71,13 +34,11 @@ async fn run(args: Args) -> Result<(), openrouter_bindings::Error> {
     let response = if args.stream {
         let mut stream = request.stream().await?;
         let mut all = ChatStreamAccumulator::default();
-        let mut stdout = std::io::stdout();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk?;
             if !args.json {
                 for choice in chunk.choices.iter().filter(|c| c.index == 0) {
-                    let _ = write!(stdout, "{}", choice.delta.content.as_deref().unwrap_or_default());
-                    let _ = stdout.flush();
+                    print_delta(choice.delta.content.as_deref().unwrap_or_default());
                 }
             }
             all.push(&chunk);

@@ -368,22 +368,3 @@ pub(crate) fn observe<T: StreamEvent + serde::Serialize>(
     }
     (events, error)
 }
-
-/// The events and the final error of `bytes` delivered in pieces of `size` bytes. For tests.
-#[cfg(all(test, any(feature = "responses", feature = "messages")))]
-pub(crate) fn replay<T: StreamEvent>(bytes: &[u8], size: usize) -> (Vec<T>, Option<Error>) {
-    use futures_util::StreamExt;
-    let pieces: Vec<reqwest::Result<Bytes>> =
-        bytes.chunks(size.max(1)).map(|c| Ok(Bytes::copy_from_slice(c))).collect();
-    let stream = EventStream::<T>::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
-    let mut events = Vec::new();
-    let mut error = None;
-    for item in runtime.block_on(stream.collect::<Vec<_>>()) {
-        match item {
-            Ok(event) => events.push(event),
-            Err(e) => error = Some(e),
-        }
-    }
-    (events, error)
-}

@@ -8,6 +8,7 @@ use futures_util::StreamExt;
 use openrouter_bindings::{
     Client, Error, MessagesAccumulator, RetryPolicy,
     mock::{MockReply, MockServer},
+    types::MessagesStreamEvents,
 };
 
 #[derive(schemars::JsonSchema, serde::Deserialize, Debug, PartialEq)]
@@ -131,4 +132,106 @@ async fn hostile_answers_are_typed_errors() {
     let Error::Api(api) = error else { panic!("{error:?}") };
     assert_eq!(api.status, 529);
     assert!(api.to_string().contains("Overloaded"), "{api}");
+}
+
+// Transcripts (tests/fixtures/streams/messages/) served by a scripted server that writes them
+// whole and in pieces of 1, 7 and 64 bytes: every split gives the same events, error and result.
+
+/// The events and the final error of transcript `name`, written `size` bytes at a time.
+async fn replay(name: &str, size: usize) -> (Vec<MessagesStreamEvents>, Option<Error>) {
+    let path = format!("{}/tests/fixtures/streams/messages/{name}.sse", env!("CARGO_MANIFEST_DIR"));
+    let transcript = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let server = TestServer::start(vec![Reply::sse(&transcript).pieces(size)]).await;
+    let mut stream = client_for(&server.url).messages("m").user("q").stream().await.unwrap();
+    let (mut events, mut error) = (Vec::new(), None);
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(event) => events.push(event),
+            Err(e) => error = Some(e),
+        }
+    }
+    (events, error)
+}
+
+/// Transcript `name` replayed whole and at 1, 7 and 64 bytes a write: the same events, the same
+/// error, the same assembled result. Returns the whole replay's outcome.
+async fn same_at_every_split(name: &str) -> (Vec<MessagesStreamEvents>, Option<String>, MessagesAccumulator) {
+    let mut outcomes = Vec::new();
+    for size in [0, 1, 7, 64] {
+        let (events, error) = replay(name, size).await;
+        let mut all = MessagesAccumulator::default();
+        events.iter().for_each(|e| drop(all.push(e)));
+        outcomes.push((events, error.map(|e| e.to_string()), all));
+    }
+    let whole = outcomes.remove(0);
+    for (split, size) in outcomes.into_iter().zip([1, 7, 64]) {
+        assert_eq!((&split.0, &split.1), (&whole.0, &whole.1), "{name} at {size} bytes a write");
+        assert_eq!(split.2.finish().ok(), whole.2.clone().finish().ok(), "{name} at {size} bytes a write");
+    }
+    whole
+}
+
+#[tokio::test]
+async fn text_assembles_into_the_message() {
+    let (_, error, all) = same_at_every_split("text").await;
+    assert!(error.is_none(), "{error:?}");
+    let message = all.finish().unwrap();
+    assert_eq!(message.text(), "Hello there.");
+    assert_eq!(message.id, "msg_01");
+    assert_eq!((message.usage.input_tokens, message.usage.output_tokens), (10, 15));
+    assert_eq!(serde_json::to_value(&message.stop_reason).unwrap(), "end_turn");
+}
+
+#[tokio::test]
+async fn unknown_events_and_deltas_are_tolerated() {
+    let (events, error, all) = same_at_every_split("unknown-events").await;
+    assert!(error.is_none(), "{error:?}");
+    assert!(events.iter().any(|e| matches!(e, MessagesStreamEvents::Unknown(f) if f["type"] == "brand_new_event")));
+    assert_eq!(all.finish().unwrap().text(), "Hello there.");
+}
+
+#[tokio::test]
+async fn tool_input_assembles_from_partial_json() {
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Weather {
+        city: String,
+    }
+    let (_, error, all) = same_at_every_split("tools").await;
+    assert!(error.is_none(), "{error:?}");
+    let message = all.finish().unwrap();
+    assert_eq!(message.text(), "Let me check.");
+    let uses = message.tool_uses();
+    assert_eq!((uses[0].id.as_str(), uses[0].name.as_str()), ("toolu_01", "weather"));
+    assert_eq!(uses[0].parse_input::<Weather>().unwrap(), Weather { city: "Paris".into() });
+}
+
+#[tokio::test]
+async fn thinking_and_its_signature_assemble() {
+    let (_, error, all) = same_at_every_split("thinking").await;
+    assert!(error.is_none(), "{error:?}");
+    let message = all.finish().unwrap();
+    assert_eq!(message.thinking().as_deref(), Some("Let me think it through."));
+    assert_eq!(message.text(), "Hello there.");
+    let blocks = serde_json::to_value(&message.content).unwrap();
+    assert_eq!(blocks[0]["signature"], "EqQBCgIYAhIM");
+}
+
+#[tokio::test]
+async fn an_error_event_is_an_api_error_with_the_text_so_far() {
+    let (_, error, _) = same_at_every_split("error-event").await;
+    assert!(error.unwrap().contains("Overloaded"));
+    let (_, error) = replay("error-event", 7).await;
+    let Some(Error::Api(api)) = error else { panic!("{error:?}") };
+    assert_eq!(api.partial_text.as_deref(), Some("Hello"));
+    assert_eq!(api.generation_id.as_deref(), Some("msg_01"));
+}
+
+#[tokio::test]
+async fn a_stream_without_message_stop_is_truncated() {
+    for (name, text) in [("cut", "Hello"), ("stop-missing", "Hello there.")] {
+        let _ = same_at_every_split(name).await;
+        let (_, error) = replay(name, 7).await;
+        let Some(Error::StreamTruncated { partial_text, .. }) = error else { panic!("{name}: {error:?}") };
+        assert_eq!(partial_text, text, "{name}");
+    }
 }

@@ -150,3 +150,111 @@ async fn hostile_answers_are_typed_errors() {
     let error = client.responses("m").input("q").stream().await.unwrap().collect_response().await.unwrap_err();
     assert!(matches!(&error, Error::StreamTruncated { partial_text, .. } if partial_text.is_empty()), "{error:?}");
 }
+
+// Transcripts (tests/fixtures/streams/responses/) served by a scripted server that writes them
+// whole and in pieces of 1, 7 and 64 bytes: every split gives the same events, error and result.
+
+/// The events and the final error of transcript `name`, written `size` bytes at a time.
+async fn replay(name: &str, size: usize) -> (Vec<StreamEvents>, Option<Error>) {
+    let path = format!("{}/tests/fixtures/streams/responses/{name}.sse", env!("CARGO_MANIFEST_DIR"));
+    let transcript = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let server = TestServer::start(vec![Reply::sse(&transcript).pieces(size)]).await;
+    let mut stream = client_for(&server.url).responses("m").input("q").stream().await.unwrap();
+    let (mut events, mut error) = (Vec::new(), None);
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(event) => events.push(event),
+            Err(e) => error = Some(e),
+        }
+    }
+    (events, error)
+}
+
+/// Transcript `name` replayed whole and at 1, 7 and 64 bytes a write: the same events, the same
+/// error, the same assembled result. Returns the whole replay's outcome.
+async fn same_at_every_split(name: &str) -> (Vec<StreamEvents>, Option<String>, ResponsesAccumulator) {
+    let mut outcomes = Vec::new();
+    for size in [0, 1, 7, 64] {
+        let (events, error) = replay(name, size).await;
+        let mut all = ResponsesAccumulator::default();
+        events.iter().for_each(|e| drop(all.push(e)));
+        outcomes.push((events, error.map(|e| e.to_string()), all));
+    }
+    let whole = outcomes.remove(0);
+    for (split, size) in outcomes.into_iter().zip([1, 7, 64]) {
+        assert_eq!((&split.0, &split.1), (&whole.0, &whole.1), "{name} at {size} bytes a write");
+        assert_eq!(split.2.finish().ok(), whole.2.clone().finish().ok(), "{name} at {size} bytes a write");
+    }
+    whole
+}
+
+#[tokio::test]
+async fn text_assembles_to_the_completed_response() {
+    let (events, error, all) = same_at_every_split("text").await;
+    assert!(error.is_none(), "{error:?}");
+    assert!(events.iter().any(|e| matches!(e, StreamEvents::ResponseOutputTextDelta(d) if d.delta == "Hello")));
+    assert_eq!(all.text(), "Hello there, friend.");
+    let response = all.finish().unwrap();
+    assert_eq!(response.output_text(), "Hello there, friend.");
+    assert_eq!(response.cost(), Some(0.00012));
+}
+
+#[tokio::test]
+async fn unknown_event_types_are_tolerated() {
+    let (events, error, all) = same_at_every_split("unknown-events").await;
+    assert!(error.is_none(), "{error:?}");
+    assert!(events.iter().any(|e| matches!(e, StreamEvents::Unknown(f) if f["type"] == "response.brand_new_event")));
+    assert_eq!(all.finish().unwrap().output_text(), "Hello there, friend.");
+}
+
+#[tokio::test]
+async fn function_calls_come_back_with_typed_arguments() {
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Weather {
+        city: String,
+    }
+    let (_, error, all) = same_at_every_split("tools").await;
+    assert!(error.is_none(), "{error:?}");
+    let calls = all.finish().unwrap().function_calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!((calls[0].call_id.as_str(), calls[0].name.as_str()), ("call_1", "weather"));
+    assert_eq!(calls[0].parse_arguments::<Weather>().unwrap(), Weather { city: "Paris".into() });
+}
+
+#[tokio::test]
+async fn reasoning_is_read_from_the_summary() {
+    let (_, error, all) = same_at_every_split("reasoning").await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(all.reasoning(), "Think first.");
+    let response = all.finish().unwrap();
+    assert_eq!(response.reasoning().as_deref(), Some("Think first."));
+    assert_eq!(response.output_text(), "Hello there, friend.");
+}
+
+#[tokio::test]
+async fn an_error_event_is_an_api_error_with_the_text_so_far() {
+    let (_, error, _) = same_at_every_split("error-event").await;
+    let error = error.unwrap();
+    assert!(error.contains("The provider went away"), "{error}");
+    let (_, error) = replay("error-event", 7).await;
+    let Some(Error::Api(api)) = error else { panic!("{error:?}") };
+    assert_eq!(api.partial_text.as_deref(), Some("Hello"));
+    assert_eq!(api.generation_id.as_deref(), Some("resp_abc"));
+}
+
+#[tokio::test]
+async fn a_failed_response_is_an_api_error() {
+    let (_, error) = replay("failed", 64).await;
+    let Some(Error::Api(api)) = error else { panic!("{error:?}") };
+    assert_eq!(api.body.message, "Generation failed");
+}
+
+#[tokio::test]
+async fn a_stream_without_its_terminal_event_is_truncated() {
+    for name in ["cut", "done-without-completed"] {
+        let (_, error, _) = same_at_every_split(name).await;
+        let (_, error7) = replay(name, 7).await;
+        let Some(Error::StreamTruncated { partial_text, .. }) = error7 else { panic!("{name}: {error:?}") };
+        assert_eq!(partial_text, "Hello", "{name}");
+    }
+}

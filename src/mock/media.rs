@@ -107,13 +107,20 @@ pub(super) fn image_asset() -> Response<Body> {
     binary("image/png", PNG.to_vec())
 }
 
-/// A deterministic vector for `text`: 8 dimensions from its bytes.
+/// The lower-case words of `text`, punctuation dropped.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// A deterministic vector for `text`: its words hashed into 8 buckets, so that texts sharing
+/// words point the same way.
 fn embed(text: &str) -> Vec<f32> {
-    (0..8u32)
-        .map(|d| {
-            text.bytes().enumerate().map(|(i, b)| f32::from(b) * ((i as u32 + d) % 5) as f32).sum::<f32>() / 1000.0
-        })
-        .collect()
+    let mut vector = vec![0.0f32; 8];
+    for word in words(text) {
+        let hash = word.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        vector[(hash % 8) as usize] += 1.0;
+    }
+    vector
 }
 
 /// `POST /embeddings`: one vector per input, listed in reverse (each item keeps its `index`).
@@ -156,15 +163,14 @@ pub(super) async fn rerank(state: &State, request: &Value) -> Response<Body> {
     if let Err(response) = next(state).await {
         return response;
     }
-    let query: Vec<String> =
-        request["query"].as_str().unwrap_or_default().split_whitespace().map(str::to_lowercase).collect();
+    let query = words(request["query"].as_str().unwrap_or_default());
     let documents = request["documents"].as_array().cloned().unwrap_or_default();
     let mut results: Vec<Value> = documents
         .iter()
         .enumerate()
         .map(|(index, document)| {
-            let text = document.as_str().unwrap_or_default().to_lowercase();
-            let hits = query.iter().filter(|w| text.contains(w.as_str())).count();
+            let text = words(document.as_str().unwrap_or_default());
+            let hits = query.iter().filter(|w| text.contains(w)).count();
             let score = if query.is_empty() { 0.0 } else { hits as f64 / query.len() as f64 };
             json!({"index": index, "relevance_score": score, "document": {"text": document}})
         })

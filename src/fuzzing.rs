@@ -27,6 +27,47 @@ pub fn stream(bytes: &[u8], cuts: &[usize]) {
     let _ = all.finish();
 }
 
+/// Feeds `bytes`, cut at `cuts`, to a Responses API event stream, and assembles what it yielded.
+#[cfg(feature = "responses")]
+pub fn responses_stream(bytes: &[u8], cuts: &[usize]) {
+    let mut all = crate::ResponsesAccumulator::default();
+    for event in events::<crate::types::StreamEvents>(bytes, cuts) {
+        drop(all.push(&event));
+    }
+    if let Ok(response) = all.finish() {
+        let _ = (response.output_text(), response.function_calls(), response.reasoning());
+    }
+}
+
+/// Feeds `bytes`, cut at `cuts`, to a Messages API event stream, and assembles what it yielded.
+#[cfg(feature = "messages")]
+pub fn messages_stream(bytes: &[u8], cuts: &[usize]) {
+    let mut all = crate::MessagesAccumulator::default();
+    for event in events::<crate::types::MessagesStreamEvents>(bytes, cuts) {
+        drop(all.push(&event));
+    }
+    if let Ok(message) = all.finish() {
+        let _ = (message.text(), message.thinking(), message.tool_uses());
+    }
+}
+
+/// The events a stream of `T` yields from `bytes` cut at `cuts` (its error, if any, formatted).
+#[cfg(any(feature = "responses", feature = "messages"))]
+fn events<T: crate::StreamEvent>(bytes: &[u8], cuts: &[usize]) -> Vec<T> {
+    let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+    cuts.sort_unstable();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for cut in cuts.into_iter().chain([bytes.len()]) {
+        pieces.push(Ok(bytes::Bytes::copy_from_slice(&bytes[start..cut])));
+        start = cut;
+    }
+    let stream = crate::EventStream::<T>::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
+    let items: Vec<_> = runtime.block_on(stream.collect());
+    items.into_iter().filter_map(|item| item.map_err(|error| drop(error.to_string())).ok()).collect()
+}
+
 /// Decodes `bytes` as a response body with `status`: a completion, an error envelope, anything.
 pub fn response(status: u16, bytes: &[u8]) {
     match crate::client::decode_answer::<crate::types::ChatResponse>(status, bytes) {

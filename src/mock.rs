@@ -2,13 +2,20 @@
 //! built on hyper's HTTP server.
 //!
 //! Every operation of the enabled areas answers with the spec's example for it (or a value made
-//! from its schema): `client.get_models().send()` works offline. Chat completions are scripted:
-//! it answers from a queue of [`MockReply`]s. When the queue is empty it makes a reply up:
-//! an instance of the requested JSON schema, a call of the first tool (arguments from its schema),
-//! what a tool said, or the last user message echoed.
+//! from its schema): `client.get_models().send()` works offline. Chat completions, the Responses
+//! and Messages APIs, and the media areas (images, embeddings, rerank, speech, transcription, video
+//! jobs) are scripted: they answer from one queue of [`MockReply`]s. When the queue is empty the
+//! mock makes a reply up: an instance of the requested JSON schema, a call of the first tool
+//! (arguments from its schema), what a tool said, or the last user message echoed; embeddings are
+//! word-hashed vectors, rerank scores word overlap, images are a one-pixel PNG (as base64, a link
+//! to the mock itself, or a `data:` URL), speech carries its text so that a transcription reads it
+//! back, and a video job completes after two polls ([`MockReply::mid_stream_error`] fails the job,
+//! [`MockReply::cut_connection`] keeps it running forever).
 //!
 //! It streams the way OpenRouter does (leading `: OPENROUTER PROCESSING` comments, a
-//! usage-only final chunk, `[DONE]`), injects failures, and records every request. A request that
+//! usage-only final chunk, `[DONE]`; the Responses and Messages APIs in their own event
+//! sequences), injects failures (error statuses, error events mid-stream, cut connections), and
+//! records every request. A request that
 //! does not match the spec gets a 400 envelope, as OpenRouter would answer; one without a bearer
 //! key gets a 401.
 //!

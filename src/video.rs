@@ -17,11 +17,11 @@ impl Client {
     /// ```no_run
     /// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
     /// use std::time::Duration;
-    /// let job = client.video("google/veo-3.1", "a cat surfing").send().await?;
-    /// let done = job.wait(Duration::from_secs(600)).await?;
+    /// let mut job = client.video("google/veo-3.1", "a cat surfing").send().await?;
+    /// println!("{}", job.wait(Duration::from_secs(600)).await?.status);
     /// let mut file = std::fs::File::create("cat.mp4").expect("a writable file");
     /// job.download(0).await?.write_to(&mut file).await?;
-    /// # let _ = done; Ok(()) }
+    /// # Ok(()) }
     /// ```
     pub fn video(&self, model: impl Into<String>, prompt: impl Into<String>) -> VideoRequestBuilder {
         let request = from_json(json!({ "model": model.into(), "prompt": prompt.into() }));

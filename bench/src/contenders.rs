@@ -358,13 +358,13 @@ impl Floor {
 /// The plainest SSE parser that reads OpenRouter's streams: LF-separated lines, `data: ` payloads
 /// of one line, blank-line dispatch, comments skipped.
 #[derive(Default)]
-struct PlainSse {
+pub struct PlainSse {
     buffer: Vec<u8>,
 }
 
 impl PlainSse {
     /// Feeds bytes; calls `on_data` per event. True once `[DONE]` has been seen.
-    fn push(&mut self, bytes: &[u8], mut on_data: impl FnMut(&[u8]) -> Result<()>) -> Result<bool> {
+    pub fn push(&mut self, bytes: &[u8], mut on_data: impl FnMut(&[u8]) -> Result<()>) -> Result<bool> {
         self.buffer.extend_from_slice(bytes);
         let mut start = 0;
         let mut done = false;

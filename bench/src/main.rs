@@ -2,7 +2,8 @@
 //! peer crates, on loopback, in one run. See BENCHMARKS.md for what is measured and the figures.
 //!
 //! - `cargo run --release`: the runtime table (and memory per open stream);
-//! - `cargo run --release -- build-times`: clean release builds of a minimal program per crate.
+//! - `cargo run --release -- build-times`: clean release builds of a minimal program per crate;
+//! - `cargo run --release -- responses`: Responses API stream decoding against the floor.
 //!
 //! The server runs in a child process (`serve`) so that this process's CPU time is the client's
 //! alone; each memory figure comes from a fresh child process (`memory <client> <port> <depth>`).
@@ -13,6 +14,7 @@
 mod build_times;
 mod contenders;
 mod fixtures;
+mod responses;
 mod server;
 mod workloads;
 
@@ -54,8 +56,9 @@ fn main() {
             args[3].parse().expect("a depth"),
         ),
         Some("build-times") => build_times::run(&args[1..]),
+        Some("responses") => responses::run(),
         Some(other) => {
-            eprintln!("unknown mode {other:?}: use no argument, or build-times");
+            eprintln!("unknown mode {other:?}: use no argument, build-times or responses");
             std::process::exit(2);
         }
     }

@@ -18,6 +18,8 @@ struct Answers {
     many: Vec<u8>,
     /// Streams that stop after `HELD_DEPTHS[i]` content chunks and never end.
     stalled: Vec<Vec<u8>>,
+    /// A Responses API stream (`bench responses`).
+    responses: Vec<u8>,
 }
 
 fn json_answer(body: &[u8]) -> Vec<u8> {
@@ -57,6 +59,7 @@ fn answers() -> Answers {
         long: sse_answer(&fixtures::stream(LONG_CHUNKS).0, true),
         many: sse_answer(&fixtures::stream(MANY_CHUNKS).0, true),
         stalled: HELD_DEPTHS.iter().map(|&n| stalled(n)).collect(),
+        responses: sse_answer(&crate::responses::transcript().0, true),
     }
 }
 
@@ -107,6 +110,7 @@ async fn serve_connection(mut socket: TcpStream, answers: Arc<Answers>) {
             Some("large") => &answers.large,
             Some("long") => &answers.long,
             Some("many") => &answers.many,
+            Some("responses") => &answers.responses,
             Some(route) if route.starts_with("stall-") => {
                 let depth: usize = route["stall-".len()..].parse().unwrap_or(0);
                 let Some(at) = HELD_DEPTHS.iter().position(|&d| d == depth) else { return };

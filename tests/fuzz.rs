@@ -1,0 +1,74 @@
+//! The regression form of the Responses and Messages stream fuzz targets (`fuzz/`): every saved
+//! input, and event-shaped random input, decoded and assembled without a panic. Needs
+//! `--features full` (the chat targets' regression form is in `src/fuzzing.rs`).
+#![cfg(all(feature = "responses", feature = "messages"))]
+
+use openrouter_bindings::fuzzing::{messages_stream, responses_stream};
+use proptest::prelude::*;
+
+fn saved(target: &str) -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(target);
+    let inputs: Vec<Vec<u8>> =
+        std::fs::read_dir(dir).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect();
+    assert!(!inputs.is_empty(), "no saved inputs for {target}");
+    inputs
+}
+
+#[test]
+fn saved_inputs_do_not_panic() {
+    for input in saved("responses_stream") {
+        for cuts in [&[][..], &[1, 7, 64], &[3, 4, 5, 200]] {
+            responses_stream(&input, cuts);
+        }
+    }
+    for input in saved("messages_stream") {
+        for cuts in [&[][..], &[1, 7, 64], &[3, 4, 5, 200]] {
+            messages_stream(&input, cuts);
+        }
+    }
+}
+
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        "[a-z_ {}\"]{0,12}".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(3, 32, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+            proptest::collection::btree_map(
+                "(id|type|text|delta|partial_json|index|usage|output|content|error|message|response|arguments)",
+                inner,
+                0..5
+            )
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn event_shaped_input_does_not_panic(
+        body in json_value(),
+        kind in "(response\\.[a-z_.]{0,24}|message_(start|delta|stop)|content_block_(start|delta|stop)|error|ping)",
+        index in 0u64..4,
+    ) {
+        let mut event = serde_json::json!({"type": kind, "index": index});
+        for key in ["delta", "response", "message", "content_block", "item", "error"] {
+            event[key] = body.clone();
+        }
+        let text = format!("event: x\ndata: {event}\n\ndata: {event}\n\n");
+        responses_stream(text.as_bytes(), &[5]);
+        messages_stream(text.as_bytes(), &[5]);
+    }
+
+    #[test]
+    fn arbitrary_bytes_do_not_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048), cuts in proptest::collection::vec(any::<usize>(), 0..8)) {
+        responses_stream(&bytes, &cuts);
+        messages_stream(&bytes, &cuts);
+    }
+}

@@ -198,6 +198,11 @@ impl<T: StreamEvent> EventStream<T> {
         if let Some(error) = self.seen.push(&event) {
             let error = self.mid_stream(error);
             self.finish_with(Some(error));
+        } else if !<T::Progress as Progress<T>>::DONE_COMPLETES && self.seen.is_complete() {
+            // The terminal event is the end: read on only as after `[DONE]` (bounded), so that a
+            // server that keeps the connection open after it cannot turn a whole answer into an
+            // idle timeout.
+            self.drain();
         }
         Some(Ok(event))
     }
@@ -338,16 +343,13 @@ impl<T: StreamEvent> Stream for EventStream<T> {
     }
 }
 
-/// What a consumer observes when `bytes` arrive cut at `cuts`: each event as JSON, and the final
-/// error's text. For tests and the fuzz targets.
+/// What a consumer of a stream of `T` gets when `bytes` arrive cut at `cuts`: the events, and the
+/// error that ended the stream. For the tests and the fuzz targets.
 #[cfg(any(test, feature = "fuzzing"))]
-pub(crate) fn observe<T: StreamEvent + serde::Serialize>(
-    bytes: &[u8],
-    cuts: &[usize],
-) -> (Vec<serde_json::Value>, Option<String>) {
+pub(crate) fn read_cut<T: StreamEvent>(bytes: &[u8], cuts: &[usize]) -> (Vec<T>, Option<Error>) {
     use futures_util::StreamExt;
     let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
-    cuts.sort();
+    cuts.sort_unstable();
     cuts.dedup();
     let mut pieces = Vec::new();
     let mut start = 0;
@@ -357,13 +359,12 @@ pub(crate) fn observe<T: StreamEvent + serde::Serialize>(
     }
     let stream = EventStream::<T>::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
-    let items: Vec<_> = runtime.block_on(stream.collect());
     let mut events = Vec::new();
     let mut error = None;
-    for item in items {
+    for item in runtime.block_on(stream.collect::<Vec<_>>()) {
         match item {
-            Ok(event) => events.push(serde_json::to_value(event).expect("events serialize")),
-            Err(e) => error = Some(e.to_string()),
+            Ok(event) => events.push(event),
+            Err(e) => error = Some(e),
         }
     }
     (events, error)

@@ -1,28 +1,14 @@
 //! Entry points for the fuzz targets (feature `fuzzing`, not a public API): each takes arbitrary
 //! bytes the way a hostile server would send them, and must never panic.
 
-use futures_util::StreamExt;
-
 /// Feeds `bytes`, cut at `cuts`, to a [`crate::ChatStream`] and reads it to the end; then
 /// assembles what it yielded.
 pub fn stream(bytes: &[u8], cuts: &[usize]) {
-    let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
-    cuts.sort_unstable();
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    for cut in cuts.into_iter().chain([bytes.len()]) {
-        pieces.push(Ok(bytes::Bytes::copy_from_slice(&bytes[start..cut])));
-        start = cut;
-    }
-    let stream = crate::ChatStream::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
-    let items: Vec<_> = runtime.block_on(stream.collect());
+    let (chunks, error) = crate::events::read_cut::<crate::types::ChatStreamChunk>(bytes, cuts);
+    drop(error.map(|e| e.to_string()));
     let mut all = crate::ChatStreamAccumulator::default();
-    for item in items {
-        match item {
-            Ok(chunk) => all.push(&chunk),
-            Err(error) => drop(error.to_string()),
-        }
+    for chunk in &chunks {
+        all.push(chunk);
     }
     let _ = all.finish();
 }
@@ -54,18 +40,9 @@ pub fn messages_stream(bytes: &[u8], cuts: &[usize]) {
 /// The events a stream of `T` yields from `bytes` cut at `cuts` (its error, if any, formatted).
 #[cfg(any(feature = "responses", feature = "messages"))]
 fn events<T: crate::StreamEvent>(bytes: &[u8], cuts: &[usize]) -> Vec<T> {
-    let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
-    cuts.sort_unstable();
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    for cut in cuts.into_iter().chain([bytes.len()]) {
-        pieces.push(Ok(bytes::Bytes::copy_from_slice(&bytes[start..cut])));
-        start = cut;
-    }
-    let stream = crate::EventStream::<T>::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
-    let items: Vec<_> = runtime.block_on(stream.collect());
-    items.into_iter().filter_map(|item| item.map_err(|error| drop(error.to_string())).ok()).collect()
+    let (events, error) = crate::events::read_cut::<T>(bytes, cuts);
+    drop(error.map(|e| e.to_string()));
+    events
 }
 
 /// Decodes `bytes` as a response body with `status`: a completion, an error envelope, anything.

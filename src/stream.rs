@@ -352,7 +352,9 @@ mod tests {
     ];
 
     fn observe(bytes: &[u8], cuts: &[usize]) -> (Vec<Value>, Option<String>) {
-        crate::events::observe::<ChatStreamChunk>(bytes, cuts)
+        let (chunks, error) = crate::events::read_cut::<ChatStreamChunk>(bytes, cuts);
+        let chunks = chunks.iter().map(|c| serde_json::to_value(c).unwrap()).collect();
+        (chunks, error.map(|e| e.to_string()))
     }
 
     proptest! {

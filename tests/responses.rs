@@ -258,3 +258,27 @@ async fn a_stream_without_its_terminal_event_is_truncated() {
         assert_eq!(partial_text, "Hello", "{name}");
     }
 }
+
+#[tokio::test]
+async fn a_server_that_stays_open_after_the_terminal_event_still_gives_the_response() {
+    use tokio::io::AsyncWriteExt;
+    let path = format!("{}/tests/fixtures/streams/responses/text.sse", env!("CARGO_MANIFEST_DIR"));
+    let transcript = std::fs::read_to_string(path).unwrap().replace("data: [DONE]\n\n", "");
+    let url = common::raw_server(move |mut socket| async move {
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n";
+        socket.write_all([head, &transcript].concat().as_bytes()).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    })
+    .await;
+    let client = Client::builder()
+        .api_key("sk-or-test")
+        .base_url(url)
+        .allow_insecure_http(true)
+        .stream_idle_timeout(Some(std::time::Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let response = client.responses("m").input("q").stream().await.unwrap().collect_response().await.unwrap();
+    assert_eq!(response.output_text(), "Hello there, friend.");
+    assert!(started.elapsed() < std::time::Duration::from_secs(4), "{:?}", started.elapsed());
+}

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::{
     ByteStream, Client, Error, RetryPolicy,
-    structured::from_json,
+    structured::{from_json, set},
     types::{SpeechRequest, SttRequest, SttResponse},
 };
 
@@ -53,13 +53,13 @@ pub struct SpeechRequestBuilder {
 impl SpeechRequestBuilder {
     /// The voice.
     pub fn voice(mut self, voice: impl Into<String>) -> Self {
-        self.request.voice = Some(voice.into());
+        set(&mut self.request, "voice", json!(voice.into()));
         self
     }
 
     /// The audio format, e.g. `mp3` or `pcm`.
     pub fn format(mut self, format: &str) -> Self {
-        self.request.response_format = Some(from_json(json!(format)));
+        set(&mut self.request, "response_format", json!(format));
         self
     }
 
@@ -112,14 +112,14 @@ impl TranscriptionRequestBuilder {
 
     /// The audio bytes and their format (`wav`, `mp3`, `flac`, ...).
     pub fn audio(mut self, bytes: &[u8], format: &str) -> Self {
-        self.request.input_audio.data = base64::engine::general_purpose::STANDARD.encode(bytes);
-        self.request.input_audio.format = format.to_owned();
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        set(&mut self.request, "input_audio", json!({ "data": data, "format": format }));
         self
     }
 
     /// The language of the audio (ISO-639-1), when known.
     pub fn language(mut self, language: impl Into<String>) -> Self {
-        self.request.language = Some(language.into());
+        set(&mut self.request, "language", json!(language.into()));
         self
     }
 

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::{
     Client, Error, RetryPolicy,
-    structured::from_json,
+    structured::{from_json, set},
     types::{CreateEmbeddingsRequest, CreateEmbeddingsResponse},
 };
 
@@ -69,20 +69,20 @@ impl<S: Into<String>> EmbeddingInput for Vec<S> {
 impl EmbeddingsRequestBuilder {
     /// The text to embed: one (`"a cat"`) or many (`["a cat", "a dog"]`, a `Vec`).
     pub fn input(mut self, input: impl EmbeddingInput) -> Self {
-        self.request.input = from_json(input.into_input());
+        set(&mut self.request, "input", input.into_input());
         self
     }
 
     /// Asks for vectors of this many dimensions (models that support it).
     pub fn dimensions(mut self, dimensions: std::num::NonZeroU64) -> Self {
-        self.request.dimensions = Some(dimensions);
+        set(&mut self.request, "dimensions", json!(dimensions));
         self
     }
 
     /// Asks for base64-encoded vectors (smaller on the wire; [`CreateEmbeddingsResponse::vectors`]
     /// decodes them the same).
     pub fn base64(mut self) -> Self {
-        self.request.encoding_format = Some(from_json(json!("base64")));
+        set(&mut self.request, "encoding_format", json!("base64"));
         self
     }
 

@@ -11,7 +11,7 @@ use crate::{
     Client, Error, RetryPolicy,
     error::ApiError,
     events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error},
-    structured::from_json,
+    structured::{from_json, set},
     types::{CreateImagesEvent, ImageGenerationRequest, ImageGenerationResponse},
 };
 
@@ -54,13 +54,13 @@ pub struct Image {
 impl ImagesRequestBuilder {
     /// How many images.
     pub fn n(mut self, n: i64) -> Self {
-        self.request.n = Some(n);
+        set(&mut self.request, "n", json!(n));
         self
     }
 
     /// The size, e.g. `1024x1024`.
     pub fn size(mut self, size: impl Into<String>) -> Self {
-        self.request.size = Some(size.into());
+        set(&mut self.request, "size", json!(size.into()));
         self
     }
 
@@ -129,9 +129,10 @@ impl EventStream<CreateImagesEvent> {
     pub async fn collect_images(self) -> Result<Vec<Image>, Error> {
         let mut payloads = Vec::new();
         self.for_each(|event| {
-            if let CreateImagesEvent::ImageGenCompletedEvent(done) = event {
-                let item = serde_json::to_value(&done).unwrap_or_default();
-                payloads.push((item["b64_json"].as_str().unwrap_or_default().to_owned(), done.media_type));
+            let wire = serde_json::to_value(&event).unwrap_or_default();
+            if wire["type"] == "image_generation.completed" {
+                let media_type = wire["media_type"].as_str().map(str::to_owned);
+                payloads.push((wire["b64_json"].as_str().unwrap_or_default().to_owned(), media_type));
             }
         })
         .await?;
@@ -160,15 +161,16 @@ pub struct ImagesProgress {
 impl Progress<CreateImagesEvent> for ImagesProgress {
     const DONE_COMPLETES: bool = false;
 
+    // Read through the wire form: the event variants differ between spec versions.
     fn push(&mut self, event: &CreateImagesEvent) -> Option<ApiError> {
-        match event {
-            CreateImagesEvent::ImageGenTextChunkEvent(e) => self.text.push_str(&e.text),
-            CreateImagesEvent::ImageGenCompletedEvent(_) => self.completed = true,
-            CreateImagesEvent::ImageGenStreamErrorEvent(e) => {
-                return Some(stream_error(json!({"code": e.error.code, "message": e.error.message})));
+        let wire = serde_json::to_value(event).unwrap_or_default();
+        match wire["type"].as_str().unwrap_or_default() {
+            "image_generation.text_chunk" => self.text.push_str(wire["text"].as_str().unwrap_or_default()),
+            "image_generation.completed" => self.completed = true,
+            "error" => {
+                return Some(stream_error(json!({"code": wire["error"]["code"], "message": wire["error"]["message"]})));
             }
-            CreateImagesEvent::Unknown(fields) => return unknown_error(fields),
-            CreateImagesEvent::ImageGenPartialImageEvent(_) => {}
+            _ => return wire.as_object().and_then(unknown_error),
         }
         None
     }

@@ -14,7 +14,7 @@ use crate::{
     Client, Error, RetryPolicy, StrictSchema,
     error::ApiError,
     events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error},
-    structured::{from_json, parse_json},
+    structured::{from_json, parse_json, push, set},
     types::{MessagesRequest, MessagesResult, MessagesStreamEvents},
 };
 
@@ -50,7 +50,7 @@ pub struct MessagesRequestBuilder {
 impl MessagesRequestBuilder {
     /// The system prompt.
     pub fn system(mut self, text: impl Into<String>) -> Self {
-        self.request.system = Some(from_json(json!(text.into())));
+        set(&mut self.request, "system", json!(text.into()));
         self
     }
 
@@ -86,48 +86,50 @@ impl MessagesRequestBuilder {
 
     /// The most tokens to generate.
     pub fn max_tokens(mut self, tokens: u64) -> Self {
-        self.request.max_tokens = Some(tokens);
+        set(&mut self.request, "max_tokens", json!(tokens));
         self
     }
 
     /// Sampling temperature.
     pub fn temperature(mut self, temperature: f64) -> Self {
-        self.request.temperature = Some(temperature);
+        set(&mut self.request, "temperature", json!(temperature));
         self
     }
 
     /// Extended thinking with this budget of tokens.
     pub fn thinking(mut self, budget_tokens: u64) -> Self {
-        self.request.thinking = Some(from_json(json!({"type": "enabled", "budget_tokens": budget_tokens})));
+        set(&mut self.request, "thinking", json!({"type": "enabled", "budget_tokens": budget_tokens}));
         self
     }
 
     /// Adds a tool whose input is the schema of `Input`.
     pub fn tool<Input: JsonSchema>(mut self, name: impl Into<String>, description: impl Into<String>) -> Self {
         let schema = StrictSchema::of::<Input>();
-        self.request.tools.push(from_json(json!({
-            "name": name.into(),
-            "description": description.into(),
-            "input_schema": schema.schema,
-        })));
+        push(
+            &mut self.request,
+            "tools",
+            json!({
+                "name": name.into(),
+                "description": description.into(),
+                "input_schema": schema.schema,
+            }),
+        );
         self
     }
 
     crate::request::call_settings!(MessagesRequest);
 
     /// The request as it would be sent.
-    pub fn build(mut self) -> Result<MessagesRequest, Error> {
+    pub fn build(self) -> Result<MessagesRequest, Error> {
+        let mut wire = serde_json::to_value(&self.request).expect("generated values serialize");
         if !self.messages.is_empty() {
-            let messages = std::mem::take(&mut self.messages);
-            self.request.messages = Some(
-                serde_json::from_value(Value::Array(messages))
-                    .map_err(|e| Error::InvalidRequest(format!("a message does not fit the Messages API: {e}")))?,
-            );
+            wire["messages"] = Value::Array(self.messages);
         }
-        if self.request.messages.as_ref().is_none_or(Vec::is_empty) {
+        if wire["messages"].as_array().is_none_or(Vec::is_empty) {
             return Err(Error::InvalidRequest("no messages: add one with .user(...) or .message(...)".into()));
         }
-        Ok(self.request)
+        serde_json::from_value(wire)
+            .map_err(|e| Error::InvalidRequest(format!("a message does not fit the Messages API: {e}")))
     }
 
     /// Sends the request and returns the whole message.

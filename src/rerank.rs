@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::{
     Client, Error, RetryPolicy,
-    structured::from_json,
+    structured::{from_json, push, set},
     types::{CreateRerankRequest, CreateRerankResponse},
 };
 
@@ -49,13 +49,15 @@ pub struct Ranked {
 impl RerankRequestBuilder {
     /// Adds documents (texts).
     pub fn documents<I: IntoIterator<Item = S>, S: Into<String>>(mut self, documents: I) -> Self {
-        self.request.documents.extend(documents.into_iter().map(|d| from_json(json!(d.into()))));
+        for document in documents {
+            push(&mut self.request, "documents", json!(document.into()));
+        }
         self
     }
 
     /// Returns only the best `n`.
     pub fn top_n(mut self, n: std::num::NonZeroU64) -> Self {
-        self.request.top_n = Some(n);
+        set(&mut self.request, "top_n", json!(n));
         self
     }
 

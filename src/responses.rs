@@ -14,7 +14,7 @@ use crate::{
     Client, Error, RetryPolicy, StrictSchema,
     error::ApiError,
     events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error},
-    structured::{from_json, parse_json},
+    structured::{from_json, parse_json, push, set},
     types::{OpenResponsesResult, ResponsesRequest, StreamEvents},
 };
 
@@ -52,7 +52,7 @@ impl ResponsesRequestBuilder {
     /// The input as one user text.
     pub fn input(mut self, text: impl Into<String>) -> Self {
         self.items.clear();
-        self.request.input = Some(from_json(json!(text.into())));
+        set(&mut self.request, "input", json!(text.into()));
         self
     }
 
@@ -76,38 +76,42 @@ impl ResponsesRequestBuilder {
 
     /// System instructions.
     pub fn instructions(mut self, text: impl Into<String>) -> Self {
-        self.request.instructions = Some(text.into());
+        set(&mut self.request, "instructions", json!(text.into()));
         self
     }
 
     /// Continues the conversation of an earlier (stored) response.
     pub fn previous_response_id(mut self, id: impl Into<String>) -> Self {
-        self.request.previous_response_id = Some(json!(id.into()));
+        set(&mut self.request, "previous_response_id", json!(id.into()));
         self
     }
 
     /// The most output tokens to generate.
     pub fn max_output_tokens(mut self, tokens: u64) -> Self {
-        self.request.max_output_tokens = Some(tokens);
+        set(&mut self.request, "max_output_tokens", json!(tokens));
         self
     }
 
     /// Sampling temperature.
     pub fn temperature(mut self, temperature: f64) -> Self {
-        self.request.temperature = Some(temperature);
+        set(&mut self.request, "temperature", json!(temperature));
         self
     }
 
     /// Adds a function tool whose parameters are the strict schema of `Args`.
     pub fn function<Args: JsonSchema>(mut self, name: impl Into<String>, description: impl Into<String>) -> Self {
         let schema = StrictSchema::of::<Args>();
-        self.request.tools.push(from_json(json!({
-            "type": "function",
-            "name": name.into(),
-            "description": description.into(),
-            "parameters": schema.schema,
-            "strict": schema.is_strict(),
-        })));
+        push(
+            &mut self.request,
+            "tools",
+            json!({
+                "type": "function",
+                "name": name.into(),
+                "description": description.into(),
+                "parameters": schema.schema,
+                "strict": schema.is_strict(),
+            }),
+        );
         self
     }
 
@@ -120,25 +124,23 @@ impl ResponsesRequestBuilder {
         if let Some(description) = schema.description {
             format["description"] = json!(description);
         }
-        self.request.text = Some(from_json(json!({ "format": format })));
+        set(&mut self.request, "text", json!({ "format": format }));
         self
     }
 
     crate::request::call_settings!(ResponsesRequest);
 
     /// The request as it would be sent.
-    pub fn build(mut self) -> Result<ResponsesRequest, Error> {
+    pub fn build(self) -> Result<ResponsesRequest, Error> {
+        let mut wire = serde_json::to_value(&self.request).expect("generated values serialize");
         if !self.items.is_empty() {
-            let items = std::mem::take(&mut self.items);
-            self.request.input =
-                Some(serde_json::from_value(Value::Array(items)).map_err(|e| {
-                    Error::InvalidRequest(format!("an input item does not fit the Responses API: {e}"))
-                })?);
+            wire["input"] = Value::Array(self.items);
         }
-        if self.request.input.is_none() {
+        if wire["input"].is_null() {
             return Err(Error::InvalidRequest("no input: add one with .input(...) or .user(...)".into()));
         }
-        Ok(self.request)
+        serde_json::from_value(wire)
+            .map_err(|e| Error::InvalidRequest(format!("an input item does not fit the Responses API: {e}")))
     }
 
     /// Sends the request and returns the whole response.

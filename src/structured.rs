@@ -15,7 +15,6 @@ use crate::types::{ChatRequestResponseFormat, ChatResponse, ChatTool, ChatToolCa
 
 /// A generated value from its JSON form. The constructors build their values this way, so that
 /// they name only wire fields: a field upstream adds (or an older spec lacks) changes nothing.
-#[cfg_attr(not(any(feature = "chat", feature = "responses", feature = "messages")), allow(dead_code))]
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value).expect("the constructors' JSON fits the generated types")
 }
@@ -337,6 +336,38 @@ impl ChatResponse {
         }
         parse_json(&self.text()?, "the answer")
     }
+}
+
+/// Sets field `key` of a generated request from its wire form. The conveniences set fields this
+/// way, so that they depend on the wire names only, not on the Rust types the spec of the day gives
+/// them (`String` or `Option<String>`, a string or a JSON value): those churn between versions.
+#[cfg_attr(
+    not(any(
+        feature = "responses",
+        feature = "messages",
+        feature = "images",
+        feature = "embeddings",
+        feature = "rerank",
+        feature = "audio",
+        feature = "video"
+    )),
+    allow(dead_code)
+)]
+pub(crate) fn set<T: Serialize + DeserializeOwned>(target: &mut T, key: &str, value: Value) {
+    let mut wire = serde_json::to_value(&*target).expect("generated values serialize");
+    wire[key] = value;
+    *target = from_json(wire);
+}
+
+/// Appends `item` to the list field `key` of a generated request (see [`set`]).
+#[cfg_attr(not(any(feature = "responses", feature = "messages", feature = "rerank")), allow(dead_code))]
+pub(crate) fn push<T: Serialize + DeserializeOwned>(target: &mut T, key: &str, item: Value) {
+    let mut wire = serde_json::to_value(&*target).expect("generated values serialize");
+    match wire[key].as_array_mut() {
+        Some(items) => items.push(item),
+        None => wire[key] = Value::Array(vec![item]),
+    }
+    *target = from_json(wire);
 }
 
 /// Parses model output: null members are dropped first, so `Option` fields and `#[serde(default)]`

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::{
     ByteStream, Client, Error, RetryPolicy,
     error::ApiError,
-    structured::from_json,
+    structured::{from_json, set},
     types::{VideoGenerationRequest, VideoGenerationResponse},
 };
 
@@ -42,7 +42,7 @@ pub struct VideoRequestBuilder {
 impl VideoRequestBuilder {
     /// The length in seconds.
     pub fn duration(mut self, seconds: std::num::NonZeroU64) -> Self {
-        self.request.duration = Some(seconds);
+        set(&mut self.request, "duration", json!(seconds));
         self
     }
 

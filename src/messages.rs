@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::{
     Client, Error, RetryPolicy, StrictSchema,
     error::ApiError,
-    events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error},
+    events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error, variant},
     structured::{from_json, parse_json, push, set},
     types::{MessagesRequest, MessagesResult, MessagesStreamEvents},
 };
@@ -162,6 +162,13 @@ pub type MessagesStream = EventStream<MessagesStreamEvents>;
 impl Sealed for MessagesStreamEvents {}
 impl StreamEvent for MessagesStreamEvents {
     type Progress = MessagesAccumulator;
+
+    fn decode(data: &[u8]) -> Result<Self, Error> {
+        crate::events::decode_by_type(data, |kind, data| match kind {
+            "content_block_delta" => variant(data, MessagesStreamEvents::ContentBlockDelta),
+            _ => None,
+        })
+    }
 }
 
 impl EventStream<MessagesStreamEvents> {

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::{
     Client, Error, RetryPolicy, StrictSchema,
     error::ApiError,
-    events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error},
+    events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error, variant},
     structured::{from_json, parse_json, push, set},
     types::{OpenResponsesResult, ResponsesRequest, StreamEvents},
 };
@@ -186,6 +186,16 @@ pub type ResponsesStream = EventStream<StreamEvents>;
 impl Sealed for StreamEvents {}
 impl StreamEvent for StreamEvents {
     type Progress = ResponsesAccumulator;
+
+    fn decode(data: &[u8]) -> Result<Self, Error> {
+        crate::events::decode_by_type(data, |kind, data| match kind {
+            "response.output_text.delta" => variant(data, StreamEvents::ResponseOutputTextDelta),
+            "response.reasoning_text.delta" => variant(data, StreamEvents::ResponseReasoningTextDelta),
+            "response.reasoning_summary_text.delta" => variant(data, StreamEvents::ResponseReasoningSummaryTextDelta),
+            "response.function_call_arguments.delta" => variant(data, StreamEvents::ResponseFunctionCallArgumentsDelta),
+            _ => None,
+        })
+    }
 }
 
 impl EventStream<StreamEvents> {

@@ -3,7 +3,11 @@
 //! `--features full` (the chat targets' regression form is in `src/fuzzing.rs`).
 #![cfg(all(feature = "responses", feature = "messages"))]
 
-use openrouter_bindings::fuzzing::{messages_stream, responses_stream};
+use openrouter_bindings::{
+    StreamEvent,
+    fuzzing::{messages_stream, responses_stream},
+    types::{MessagesStreamEvents, StreamEvents},
+};
 use proptest::prelude::*;
 
 fn saved(target: &str) -> Vec<Vec<u8>> {
@@ -26,6 +30,28 @@ fn saved_inputs_do_not_panic() {
             messages_stream(&input, cuts);
         }
     }
+}
+
+/// The decoder's fast path (by `type`) gives exactly what serde's untagged decoding gives.
+fn same_decoding(data: &[u8]) {
+    let fast = <StreamEvents as StreamEvent>::decode(data).ok();
+    assert_eq!(fast, serde_json::from_slice::<StreamEvents>(data).ok(), "{}", String::from_utf8_lossy(data));
+    let fast = <MessagesStreamEvents as StreamEvent>::decode(data).ok();
+    assert_eq!(fast, serde_json::from_slice::<MessagesStreamEvents>(data).ok(), "{}", String::from_utf8_lossy(data));
+}
+
+#[test]
+fn the_fast_decoding_path_agrees_with_the_generic_one_on_every_saved_event() {
+    let mut seen = 0;
+    for input in saved("responses_stream").into_iter().chain(saved("messages_stream")) {
+        for line in input.split(|&b| b == b'\n') {
+            if let Some(data) = line.strip_prefix(b"data: ") {
+                same_decoding(data);
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 50, "{seen}");
 }
 
 fn json_value() -> impl Strategy<Value = serde_json::Value> {
@@ -54,13 +80,14 @@ proptest! {
     #[test]
     fn event_shaped_input_does_not_panic(
         body in json_value(),
-        kind in "(response\\.[a-z_.]{0,24}|message_(start|delta|stop)|content_block_(start|delta|stop)|error|ping)",
+        kind in "(response\\.[a-z_.]{0,24}|response\\.(output_text|reasoning_text|reasoning_summary_text|function_call_arguments)\\.delta|message_(start|delta|stop)|content_block_(start|delta|stop)|error|ping)",
         index in 0u64..4,
     ) {
         let mut event = serde_json::json!({"type": kind, "index": index});
-        for key in ["delta", "response", "message", "content_block", "item", "error"] {
+        for key in ["delta", "response", "message", "content_block", "item", "error", "item_id", "output_index"] {
             event[key] = body.clone();
         }
+        same_decoding(event.to_string().as_bytes());
         let text = format!("event: x\ndata: {event}\n\ndata: {event}\n\n");
         responses_stream(text.as_bytes(), &[5]);
         messages_stream(text.as_bytes(), &[5]);

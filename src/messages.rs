@@ -193,7 +193,6 @@ pub struct MessagesAccumulator {
 impl MessagesAccumulator {
     /// Adds one event; returns the error it reports, if it is an `error` event.
     pub fn push(&mut self, event: &MessagesStreamEvents) -> Option<ApiError> {
-        let wire = |value: &dyn erased::Wire| value.wire();
         match event {
             MessagesStreamEvents::MessageStart(e) => {
                 if let Value::Object(message) = wire(&e.message) {
@@ -275,17 +274,10 @@ impl MessagesAccumulator {
     }
 }
 
-/// Serializing any generated value to its wire form, behind one `dyn` so that each event type
-/// does not instantiate its own copy.
-mod erased {
-    pub(super) trait Wire {
-        fn wire(&self) -> serde_json::Value;
-    }
-    impl<T: serde::Serialize> Wire for T {
-        fn wire(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or_default()
-        }
-    }
+/// A generated value in its wire form (blocks and deltas are assembled as JSON, so that the block
+/// types upstream adds change nothing here).
+fn wire(value: &impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or_default()
 }
 
 impl Progress<MessagesStreamEvents> for MessagesAccumulator {

@@ -13,6 +13,9 @@
 //! truncated stream or a provider error on the choice included, is one line on stderr and a
 //! non-zero exit (with `--json`, after the JSON is printed).
 
+#[path = "common/log.rs"]
+mod log;
+
 #[path = "common/cli.rs"]
 mod cli;
 
@@ -24,6 +27,7 @@ use openrouter_bindings::{ChatStreamAccumulator, mock};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    log::warnings_to_stderr();
     cli::main("chat", "openrouter/auto", run).await
 }
 
@@ -37,7 +41,7 @@ async fn run(args: Args) -> Result<(), openrouter_bindings::Error> {
         while let Some(chunk) = stream.next().await {
             let chunk = chunk?;
             if !args.json {
-                for choice in chunk.choices.iter().filter(|c| c.index == 0) {
+                for choice in chunk.choices.iter().filter(|c| c.index.unwrap_or(0) == 0) {
                     print_delta(choice.delta.content.as_deref().unwrap_or_default());
                 }
             }

@@ -6,6 +6,9 @@
 //!
 //! With no key it runs on the crate's mock server.
 
+#[path = "common/log.rs"]
+mod log;
+
 use std::process::ExitCode;
 
 use openrouter_bindings::mock;
@@ -14,6 +17,7 @@ const SENTENCES: [&str; 3] = ["A cat sleeps on the sofa", "A kitten naps on the 
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    log::warnings_to_stderr();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

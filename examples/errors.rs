@@ -2,6 +2,9 @@
 //!
 //! `cargo run --example errors` (always on the mock: the failures are scripted).
 
+#[path = "common/log.rs"]
+mod log;
+
 use std::time::Duration;
 
 use openrouter_bindings::{
@@ -24,6 +27,7 @@ fn explain(result: Result<String, Error>) {
 
 #[tokio::main]
 async fn main() {
+    log::warnings_to_stderr();
     let mock = MockServer::start().await;
     let retry = RetryPolicy::with_max_retries(2).initial_backoff(Duration::from_millis(50));
     let client = mock.client_builder().retry(retry).build().expect("valid configuration");

@@ -4,6 +4,9 @@
 //! OpenRouter records a generation a moment after it ends; a lookup that comes too early gets a
 //! 404, which this retries a few times.
 
+#[path = "common/log.rs"]
+mod log;
+
 use std::{process::ExitCode, time::Duration};
 
 use openrouter_bindings::mock;
@@ -39,6 +42,7 @@ async fn run() -> Result<(), openrouter_bindings::Error> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    log::warnings_to_stderr();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

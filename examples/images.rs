@@ -7,12 +7,16 @@
 //! With no key it runs on the crate's mock server (whose image is one pixel). The file goes to the
 //! system's temporary directory; its path is printed.
 
+#[path = "common/log.rs"]
+mod log;
+
 use std::process::ExitCode;
 
 use openrouter_bindings::mock;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    log::warnings_to_stderr();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

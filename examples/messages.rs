@@ -9,6 +9,9 @@
 //! object (streamed, the one assembled from the events). Any failure, a stream without
 //! `message_stop` or an `error` event included, is one line on stderr and a non-zero exit.
 
+#[path = "common/log.rs"]
+mod log;
+
 #[path = "common/cli.rs"]
 mod cli;
 
@@ -20,6 +23,7 @@ use openrouter_bindings::{MessagesAccumulator, mock};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    log::warnings_to_stderr();
     cli::main("messages", "anthropic/claude-sonnet-4", run).await
 }
 

@@ -3,6 +3,9 @@
 //! `cargo run --example models [-- CATEGORY]` (offline on the mock without `OPENROUTER_API_KEY`).
 //! The optional category filters the list (`programming`, `roleplay`, ...), as `GET /models?category=` does.
 
+#[path = "common/log.rs"]
+mod log;
+
 use std::process::ExitCode;
 
 use openrouter_bindings::{mock, types::GetModelsCategory};
@@ -44,6 +47,7 @@ async fn run() -> Result<(), openrouter_bindings::Error> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    log::warnings_to_stderr();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -3,6 +3,9 @@
 //!
 //! `cargo run --example provider_routing` (offline on the mock without `OPENROUTER_API_KEY`).
 
+#[path = "common/log.rs"]
+mod log;
+
 use openrouter_bindings::{
     mock,
     types::{
@@ -13,6 +16,7 @@ use openrouter_bindings::{
 
 #[tokio::main]
 async fn main() -> Result<(), openrouter_bindings::Error> {
+    log::warnings_to_stderr();
     let (builder, _mock) = mock::builder_from_env_or_mock().await;
     let client = builder.build()?;
     // Generated structs with `Default` are `#[non_exhaustive]` (a spec refresh may add fields):

@@ -6,6 +6,9 @@
 //!
 //! With no key it runs on the crate's mock server.
 
+#[path = "common/log.rs"]
+mod log;
+
 use std::process::ExitCode;
 
 use openrouter_bindings::mock;
@@ -19,6 +22,7 @@ const DOCUMENTS: [&str; 4] = [
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    log::warnings_to_stderr();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

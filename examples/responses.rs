@@ -10,6 +10,9 @@
 //! object (streamed, the one the terminal event carried). Any failure, a truncated stream or an
 //! error event included, is one line on stderr and a non-zero exit.
 
+#[path = "common/log.rs"]
+mod log;
+
 #[path = "common/cli.rs"]
 mod cli;
 
@@ -21,6 +24,7 @@ use openrouter_bindings::{ResponsesAccumulator, mock, types::StreamEvents};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    log::warnings_to_stderr();
     cli::main("responses", "openai/gpt-4o-mini", run).await
 }
 

@@ -7,12 +7,16 @@
 //! With no key it runs on the crate's mock server, whose "audio" carries the text, so the
 //! transcription reads it back exactly.
 
+#[path = "common/log.rs"]
+mod log;
+
 use std::process::ExitCode;
 
 use openrouter_bindings::mock;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    log::warnings_to_stderr();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

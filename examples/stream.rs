@@ -2,6 +2,9 @@
 //!
 //! `cargo run --example stream` (offline on the mock without `OPENROUTER_API_KEY`).
 
+#[path = "common/log.rs"]
+mod log;
+
 use std::io::Write;
 
 use futures_util::StreamExt;
@@ -9,6 +12,7 @@ use openrouter_bindings::{ChatStreamAccumulator, mock};
 
 #[tokio::main]
 async fn main() -> Result<(), openrouter_bindings::Error> {
+    log::warnings_to_stderr();
     let (builder, _mock) = mock::builder_from_env_or_mock().await;
     let client = builder.build()?;
     let mut stream = client.chat("openai/gpt-4o-mini").user("Write a haiku about the sea.").stream().await?;

@@ -2,6 +2,9 @@
 //!
 //! `cargo run --example structured_output` (offline on the mock without `OPENROUTER_API_KEY`).
 
+#[path = "common/log.rs"]
+mod log;
+
 use openrouter_bindings::mock;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -20,6 +23,7 @@ struct City {
 
 #[tokio::main]
 async fn main() -> Result<(), openrouter_bindings::Error> {
+    log::warnings_to_stderr();
     let (builder, _mock) = mock::builder_from_env_or_mock().await;
     let client = builder.build()?;
     let city: City = client

@@ -3,6 +3,9 @@
 //!
 //! `cargo run --example tools` (offline on the mock without `OPENROUTER_API_KEY`).
 
+#[path = "common/log.rs"]
+mod log;
+
 use openrouter_bindings::{mock, types::ChatTool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -41,6 +44,7 @@ fn weather(args: WeatherArgs) -> Weather {
 
 #[tokio::main]
 async fn main() -> Result<(), openrouter_bindings::Error> {
+    log::warnings_to_stderr();
     let (builder, _mock) = mock::builder_from_env_or_mock().await;
     let client = builder.build()?;
     let mut request = client

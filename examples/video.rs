@@ -7,12 +7,16 @@
 //!
 //! With no key it runs on the crate's mock server, whose jobs finish after two polls.
 
+#[path = "common/log.rs"]
+mod log;
+
 use std::{process::ExitCode, time::Duration};
 
 use openrouter_bindings::mock;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    log::warnings_to_stderr();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

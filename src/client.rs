@@ -138,7 +138,7 @@ impl Client {
         options: &CallOptions,
         started: Instant,
     ) -> Result<(u16, T), Error> {
-        self.with_retries(options, started, |left| {
+        self.with_retries(request, options, started, |left| {
             let (limit, what) = limit(&[(Some(options.timeout), "the request timeout"), left]);
             let attempt = async {
                 let response = self.send_once(request, "application/json").await?;
@@ -160,7 +160,7 @@ impl Client {
         options: &CallOptions,
         started: Instant,
     ) -> Result<Bytes, Error> {
-        self.with_retries(options, started, |left| {
+        self.with_retries(request, options, started, |left| {
             let (limit, what) = limit(&[(Some(options.timeout), "the request timeout"), left]);
             let attempt = async {
                 let response = self.send_once(request, "*/*").await?;
@@ -188,7 +188,7 @@ impl Client {
         started: Instant,
     ) -> Result<crate::ByteStream, Error> {
         let response = self
-            .with_retries(options, started, |left| {
+            .with_retries(request, options, started, |left| {
                 let (limit, what) = limit(&[(Some(options.timeout), "the request timeout"), left]);
                 self.bounded(self.send_once(request, "*/*"), limit, what)
             })
@@ -258,7 +258,8 @@ impl Client {
     }
 
     /// Sends `body` to `path` asking for an event stream, retrying under `options.retry`, and
-    /// returns the response once the stream has started (headers read, body not).
+    /// returns the response once the stream has started (headers read, body not), or the JSON
+    /// body a server sent instead (read whole; an error envelope is an error).
     ///
     /// The wait for the headers is bounded by the timeout and by the idle timeout; once the
     /// stream runs, only the idle timeout applies (see [`crate::ChatStream`]).
@@ -268,8 +269,8 @@ impl Client {
         request: &Request,
         options: &CallOptions,
         started: Instant,
-    ) -> Result<reqwest::Response, Error> {
-        self.with_retries(options, started, |left| {
+    ) -> Result<Started, Error> {
+        self.with_retries(request, options, started, |left| {
             let (limit, what) = limit(&[
                 (Some(options.timeout), "the request timeout"),
                 (options.idle_timeout, "the stream idle timeout"),
@@ -278,19 +279,16 @@ impl Client {
             let attempt = async {
                 let response = self.send_once(request, "text/event-stream").await?;
                 if is_event_stream(response.headers()) {
-                    return Ok(response);
+                    return Ok(Started::Events(response));
                 }
-                // A JSON answer to a stream request: an error envelope on a 200, or a body we cannot use.
+                // A JSON answer to a stream request: an error envelope on a 200, or the whole
+                // answer from a server that does not stream.
                 let status = response.status().as_u16();
                 let content_type = header_str(response.headers(), "content-type").unwrap_or("none").to_owned();
-                let bytes = read_body(response, &self.inner.host).await?;
-                match ApiError::from_envelope(status, &bytes) {
+                let body = read_body(response, &self.inner.host).await?;
+                match ApiError::from_envelope(status, &body) {
                     Some(error) => Err(self.api_error(error)),
-                    None => Err(Error::Decode {
-                        status,
-                        message: format!("expected an event stream (text/event-stream), got `{content_type}`"),
-                        body: crate::error::snippet(&bytes),
-                    }),
+                    None => Ok(Started::Whole { status, content_type, body }),
                 }
             };
             self.bounded(attempt, limit, what)
@@ -300,7 +298,13 @@ impl Client {
 
     /// Runs `attempt` until it succeeds or the retry policy stops. `attempt` is told what is left
     /// of the tighter of the retry deadline and the total timeout, counted from `started`.
-    async fn with_retries<T, F, Fut>(&self, options: &CallOptions, started: Instant, mut attempt: F) -> Result<T, Error>
+    async fn with_retries<T, F, Fut>(
+        &self,
+        request: &Request,
+        options: &CallOptions,
+        started: Instant,
+        mut attempt: F,
+    ) -> Result<T, Error>
     where
         F: FnMut((Option<Duration>, &'static str)) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
@@ -318,7 +322,14 @@ impl Client {
             let span = tracing::debug_span!("attempt", attempt = retries + 1, status = tracing::field::Empty);
             let result = attempt(left).instrument(span).await;
             let Err(error) = &result else { return result };
-            match retry::decide(&retry, retries, started.elapsed(), error.retry_outcome(), retry::jitter()) {
+            match retry::decide(
+                &retry,
+                request.kind(),
+                retries,
+                started.elapsed(),
+                error.retry_outcome(),
+                retry::jitter(),
+            ) {
                 Decision::Stop => return result,
                 Decision::RetryAfter(wait) => {
                     tracing::warn!(retry = retries + 1, wait_ms = wait.as_millis() as u64, %error, "retrying request");
@@ -399,6 +410,36 @@ impl Client {
             api.host = Some(self.inner.host.clone());
         }
         error
+    }
+}
+
+/// How an answer to a stream request started.
+#[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
+pub(crate) enum Started {
+    /// An event stream, its body unread.
+    Events(reqwest::Response),
+    /// A whole (not streamed) answer, which is no error envelope.
+    Whole { status: u16, content_type: String, body: Bytes },
+}
+
+#[cfg(feature = "chat")]
+impl Started {
+    /// The event stream's response; a whole answer is a decode error (the caller cannot use it).
+    pub(crate) fn into_events(self) -> Result<reqwest::Response, Error> {
+        match self {
+            Started::Events(response) => Ok(response),
+            Started::Whole { status, content_type, body } => Err(not_events(status, &content_type, &body)),
+        }
+    }
+}
+
+/// The error for a whole answer where an event stream was asked for.
+#[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
+pub(crate) fn not_events(status: u16, content_type: &str, body: &[u8]) -> Error {
+    Error::Decode {
+        status,
+        message: format!("expected an event stream (text/event-stream), got `{content_type}`"),
+        body: crate::error::snippet(body),
     }
 }
 

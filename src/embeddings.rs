@@ -94,27 +94,52 @@ impl EmbeddingsRequestBuilder {
         crate::request::configure!(client.create_embeddings(self.request), self.retry, self.timeout).send().await
     }
 
-    /// Sends the request and returns one vector per input, in input order.
+    /// Sends the request and returns one vector per input, in input order; an answer with fewer
+    /// or more vectors than inputs is an error naming what is missing.
     pub async fn vectors(self) -> Result<Vec<Vec<f32>>, Error> {
-        self.send().await?.vectors()
+        let inputs = match serde_json::to_value(&self.request).unwrap_or_default()["input"].as_array() {
+            Some(items) => items.len(),
+            None => 1,
+        };
+        let vectors = self.send().await?.vectors()?;
+        if vectors.len() != inputs {
+            return Err(Error::Decode {
+                status: 200,
+                message: format!("{inputs} inputs, but the answer holds {} embeddings", vectors.len()),
+                body: String::new(),
+            });
+        }
+        Ok(vectors)
     }
 }
 
 impl CreateEmbeddingsResponse {
-    /// One vector per input, in input order (by each item's `index`), whether the answer holds
-    /// numbers or base64 (little-endian `f32`s).
+    /// One vector per input, in input order (by each item's `index`; an item without one is at
+    /// its place), whether the answer holds numbers or base64 (little-endian `f32`s). The indexes
+    /// must be 0, 1, 2, ... each once: a gap (`[1]` alone) or a repeat is an error naming it.
     pub fn vectors(&self) -> Result<Vec<Vec<f32>>, Error> {
-        let mut items: Vec<(usize, Value)> = self
+        let mut items: Vec<(u64, Value)> = self
             .data
             .iter()
             .enumerate()
             .map(|(at, item)| {
                 let item = serde_json::to_value(item).unwrap_or_default();
-                (item["index"].as_u64().map_or(at, |i| i as usize), item["embedding"].clone())
+                (item["index"].as_u64().unwrap_or(at as u64), item["embedding"].clone())
             })
             .collect();
         items.sort_by_key(|(index, _)| *index);
-        items.into_iter().map(|(index, embedding)| vector(index, &embedding)).collect()
+        for (expected, (index, _)) in items.iter().enumerate() {
+            let expected = expected as u64;
+            if *index != expected {
+                let message = if *index < expected {
+                    format!("the answer holds the embedding for input {index} twice")
+                } else {
+                    format!("the embedding for input {expected} is missing (the answer skips to {index})")
+                };
+                return Err(Error::Decode { status: 200, message, body: String::new() });
+            }
+        }
+        items.into_iter().map(|(index, embedding)| vector(index as usize, &embedding)).collect()
     }
 }
 

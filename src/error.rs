@@ -121,6 +121,11 @@ impl ApiError {
             return error;
         }
         let raw = snippet(bytes);
+        // An error status whose body is an SSE event (LiteLLM answers a failed stream request
+        // with `data: {"error": {...}}`): the event's envelope is the error.
+        if let Some(error) = sse_data(bytes).find_map(|data| ApiError::from_envelope(status, data)) {
+            return ApiError { raw_body: Some(raw), ..error };
+        }
         let reason = reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason());
         let message = match (raw.trim().is_empty(), serde_json::from_slice::<Value>(bytes)) {
             (true, _) => reason.map_or_else(|| "empty body".to_owned(), |r| format!("{r} (empty body)")),
@@ -146,7 +151,10 @@ impl ApiError {
     /// The error, if `bytes` is an error envelope (`{"error": {...}}`); the one place that reads
     /// envelopes, for error statuses, 2xx bodies and stream events alike.
     pub(crate) fn from_envelope(status: u16, bytes: &[u8]) -> Option<ApiError> {
-        let envelope = serde_json::from_slice::<ErrorResponse>(bytes).ok()?;
+        let envelope = match serde_json::from_slice::<ErrorResponse>(bytes) {
+            Ok(envelope) => envelope,
+            Err(_) => without_message(bytes)?,
+        };
         Some(ApiError::from_error_body(status, envelope.error))
     }
 
@@ -277,12 +285,14 @@ impl Error {
         }
     }
 
-    /// Whether the default [`RetryPolicy`](crate::RetryPolicy) retries this error: the retry
-    /// loop asks the same question. Retryable statuses (also as an envelope's code on a 200) and
-    /// connect failures are; a timeout after the request was sent is not, since the model may be
-    /// generating the answer (see [`RetryPolicy::retry_timeouts`](crate::RetryPolicy::retry_timeouts)).
+    /// Whether the default [`RetryPolicy`](crate::RetryPolicy) retries this error for a request
+    /// that is safe to repeat (a read). Retryable statuses (also as an envelope's code on a 200)
+    /// and connect failures are; a timeout after the request was sent is not, since the model may
+    /// be generating the answer (see [`RetryPolicy::retry_timeouts`](crate::RetryPolicy::retry_timeouts)).
+    /// The retry loop also weighs what the request may have done on the server: see
+    /// [`RetryPolicy`](crate::RetryPolicy) for what creates and generations are retried after.
     pub fn is_retryable(&self) -> bool {
-        crate::retry::retries(&crate::RetryPolicy::default(), self.retry_outcome())
+        crate::retry::retries(&crate::RetryPolicy::default(), crate::retry::Kind::Read, self.retry_outcome())
     }
 
     /// What this error means for retrying.
@@ -340,7 +350,7 @@ impl Error {
 
 /// The byte offset of a 1-based line and column, as serde_json reports them (the column names
 /// the byte where the problem was seen; the path is the one in effect just before it).
-fn byte_offset(json: &[u8], line: usize, column: usize) -> usize {
+pub(crate) fn byte_offset(json: &[u8], line: usize, column: usize) -> usize {
     let mut start = 0;
     for _ in 1..line {
         match memchr::memchr(b'\n', &json[start..]) {
@@ -447,7 +457,13 @@ impl fmt::Display for Error {
                 if let Some(source) = source {
                     write!(f, "; {}", error_chain(source.as_ref()))?;
                 }
-                write!(f, "); retry the request")
+                // Advice only where it helps: a broken connection may go through next time; the
+                // total timeout's own text says which limit ran out.
+                match source {
+                    Some(source) if source.downcast_ref::<TimedOut>().is_some() => write!(f, ")"),
+                    Some(_) => write!(f, "); a retry may complete it, and is billed again"),
+                    None => write!(f, "); the server ended the stream early"),
+                }
             }
             Error::StreamIdleTimeout { after, partial_text } => write!(
                 f,
@@ -528,6 +544,24 @@ impl ApiError {
             _ => Ok(()),
         }
     }
+}
+
+/// An envelope whose `error` has no `message` (`{"error": {"code": 503}}`): read with an empty
+/// one, which [`ApiError::from_error_body`] replaces by what the code means ("Service Unavailable
+/// (no message)"), so the error never passes for a message the server sent.
+fn without_message(bytes: &[u8]) -> Option<ErrorResponse> {
+    let mut envelope: Value = serde_json::from_slice(bytes).ok()?;
+    let error = envelope.get_mut("error")?.as_object_mut()?;
+    if !error.get("message").is_none_or(Value::is_null) {
+        return None;
+    }
+    error.insert("message".into(), Value::String(String::new()));
+    serde_json::from_slice(&serde_json::to_vec(&envelope).ok()?).ok()
+}
+
+/// The payloads of the `data:` lines of a body that is SSE text.
+fn sse_data(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    bytes.split(|b| *b == b'\n').filter_map(|line| Some(line.strip_prefix(b"data:")?.trim_ascii()))
 }
 
 /// The message of a JSON error body that is not OpenRouter's envelope, from the shapes other

@@ -37,31 +37,40 @@ pub trait StreamEvent: serde::de::DeserializeOwned + Send + Sized + 'static + se
     fn decode(data: &[u8]) -> Result<Self, Error> {
         Error::from_json(200, data)
     }
+
+    /// The events (as SSE text, ending with `[DONE]`) a whole JSON answer stands for, when a
+    /// server answered a stream request without streaming; `None` where the event type has no
+    /// such reading (then the answer is an error).
+    #[doc(hidden)]
+    fn from_whole(body: &[u8]) -> Option<Result<Vec<u8>, Error>> {
+        let _ = body;
+        None
+    }
 }
 
-/// Decodes an event of a large untagged union by its `type` first: `fast` names the variant for
-/// the hot event types (`wrap` is the variant's constructor, so no payload type is named). Serde's
-/// untagged decoding tries every variant in order, which costs a text delta ten failed attempts.
-/// Anything the fast path does not take, or fails to decode, goes the generic way, so the result
-/// is the same.
+/// Decodes an event of a large untagged union by its `type` first: `by_type` names the variant
+/// ([`exactly`]) for the event types that carry the answer, which are known by their type alone;
+/// anything it does not take goes the generic way (serde's untagged decoding, which tries every
+/// variant in order).
 #[cfg(any(feature = "responses", feature = "messages"))]
 pub(crate) fn decode_by_type<T: StreamEvent>(
     data: &[u8],
-    fast: impl FnOnce(&str, &[u8]) -> Option<T>,
+    by_type: impl FnOnce(&str, &[u8]) -> Option<Result<T, Error>>,
 ) -> Result<T, Error> {
     #[derive(serde::Deserialize)]
     struct Tag<'a> {
         #[serde(rename = "type", borrow)]
         kind: std::borrow::Cow<'a, str>,
     }
-    let hit = serde_json::from_slice::<Tag>(data).ok().and_then(|tag| fast(&tag.kind, data));
-    hit.map_or_else(|| Error::from_json(200, data), Ok)
+    let hit = serde_json::from_slice::<Tag>(data).ok().and_then(|tag| by_type(&tag.kind, data));
+    hit.unwrap_or_else(|| Error::from_json(200, data))
 }
 
-/// The variant `wrap` of an event, if `data` decodes as its payload.
+/// The variant `wrap` of an event whose type decides it: its payload, or a decode error naming
+/// the path where it does not fit.
 #[cfg(any(feature = "responses", feature = "messages"))]
-pub(crate) fn variant<T, E: serde::de::DeserializeOwned>(data: &[u8], wrap: fn(E) -> T) -> Option<T> {
-    serde_json::from_slice(data).ok().map(wrap)
+pub(crate) fn exactly<T, E: serde::de::DeserializeOwned>(data: &[u8], wrap: fn(E) -> T) -> Result<T, Error> {
+    Error::from_json(200, data).map(wrap)
 }
 
 /// What a stream remembers of its events: enough to tell when it is complete and what partial
@@ -70,9 +79,9 @@ pub(crate) fn variant<T, E: serde::de::DeserializeOwned>(data: &[u8], wrap: fn(E
 pub trait Progress<T>: Default + Send + Unpin + 'static {
     /// Whether `data: [DONE]` completes the stream; if not, only [`Progress::is_complete`] does.
     const DONE_COMPLETES: bool;
-    /// Takes in one event; returns the error it reports, if it is one. The stream yields the event
-    /// and then ends with that error.
-    fn push(&mut self, event: &T) -> Option<ApiError>;
+    /// Takes in one event; returns the error it reports (an error event, or events that do not
+    /// add up), if any. The stream yields the event and then ends with that error.
+    fn push(&mut self, event: &T) -> Option<Error>;
     /// The stream has seen its terminal event.
     fn is_complete(&self) -> bool;
     /// The text received so far (carried by a stream's error).
@@ -98,8 +107,8 @@ pub struct UntilDone;
 
 impl<T: serde::Serialize> Progress<T> for UntilDone {
     const DONE_COMPLETES: bool = true;
-    fn push(&mut self, event: &T) -> Option<ApiError> {
-        error_field(event)
+    fn push(&mut self, event: &T) -> Option<Error> {
+        error_field(event).map(|e| Error::Api(Box::new(e)))
     }
     fn is_complete(&self) -> bool {
         false
@@ -128,9 +137,17 @@ pub(crate) fn stream_error(error: serde_json::Value) -> ApiError {
     ApiError::from_envelope(200, &bytes).unwrap_or_else(|| ApiError::from_body(200, &bytes))
 }
 
-/// An event of a type this version does not know is tolerated, unless it carries an error object.
+/// An event of a type this version does not know is tolerated, unless it carries an error object
+/// or is of type `error` (whose fields did not fit the spec: its message may be anywhere).
 pub(crate) fn unknown_error(fields: &serde_json::Map<String, serde_json::Value>) -> Option<ApiError> {
-    fields.get("error").filter(|e| e.is_object()).map(|e| stream_error(e.clone()))
+    if let Some(error) = fields.get("error").filter(|e| e.is_object()) {
+        return Some(stream_error(error.clone()));
+    }
+    (fields.get("type").and_then(serde_json::Value::as_str) == Some("error")).then(|| {
+        let message = fields.get("message").and_then(serde_json::Value::as_str).unwrap_or_default();
+        let code = fields.get("code").filter(|c| c.is_string() || c.is_number()).cloned();
+        stream_error(serde_json::json!({"code": code.unwrap_or_else(|| "error".into()), "message": message}))
+    })
 }
 
 /// A streamed answer: `Stream<Item = Result<T, Error>>`.
@@ -172,6 +189,19 @@ impl<T: StreamEvent> std::fmt::Debug for EventStream<T> {
 }
 
 impl<T: StreamEvent> EventStream<T> {
+    /// The stream of an SSE body already in hand (a whole answer read as its events).
+    #[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
+    pub(crate) fn from_sse(
+        body: Vec<u8>,
+        idle_timeout: Option<Duration>,
+        total: Option<(Duration, tokio::time::Instant)>,
+    ) -> Self {
+        let chunk: reqwest::Result<Bytes> = Ok(Bytes::from(body));
+        let mut stream = Self::from_body(Box::pin(futures_util::stream::iter([chunk])), idle_timeout);
+        stream.total = total.map(|(limit, at)| (limit, Box::pin(tokio::time::sleep_until(at))));
+        stream
+    }
+
     /// The stream of `response`; `total` is the call's total timeout and the instant it runs out.
     pub(crate) fn from_response(
         response: reqwest::Response,
@@ -227,7 +257,10 @@ impl<T: StreamEvent> EventStream<T> {
             }
         };
         if let Some(error) = self.seen.push(&event) {
-            let error = self.mid_stream(error);
+            let error = match error {
+                Error::Api(api) => self.mid_stream(*api),
+                other => other,
+            };
             self.finish_with(Some(error));
         } else if !<T::Progress as Progress<T>>::DONE_COMPLETES && self.seen.is_complete() {
             // The terminal event is the end: read on only as after `[DONE]` (bounded), so that a

@@ -9,7 +9,6 @@ use serde_json::json;
 
 use crate::{
     Client, Error, RetryPolicy,
-    error::ApiError,
     events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error},
     structured::{from_json, set},
     types::{CreateImagesEvent, ImageGenerationRequest, ImageGenerationResponse},
@@ -88,26 +87,52 @@ impl ImagesRequestBuilder {
 
 impl ImageGenerationResponse {
     /// The images' bytes. Each item's `b64_json` may hold base64, a `data:` URL, or (some
-    /// providers) an `https` URL, which is downloaded without the API key.
+    /// providers) an `https` URL; an item with only a `url` is that link. Links are downloaded
+    /// without the API key (`https` only, or plain `http` to a loopback host). An item with
+    /// neither is an error, never an empty image.
     pub async fn images(&self, client: &Client) -> Result<Vec<Image>, Error> {
         let mut images = Vec::with_capacity(self.data.len());
-        for item in &self.data {
+        for (at, item) in self.data.iter().enumerate() {
             let item = serde_json::to_value(item).unwrap_or_default();
             let media_type = item["media_type"].as_str().map(str::to_owned);
-            let payload = item["b64_json"].as_str().or(item["url"].as_str()).unwrap_or_default();
-            images.push(image_of(payload, media_type, client).await?);
+            images.push(match payload(&item, at)? {
+                Payload::Inline(data) => inline_image(data, media_type)?,
+                Payload::Link(url) => {
+                    let (bytes, served_type) = client.download(url).await?;
+                    Image { bytes, media_type: media_type.or(served_type) }
+                }
+            });
         }
         Ok(images)
     }
 }
 
-/// The bytes behind one image payload.
-async fn image_of(payload: &str, media_type: Option<String>, client: &Client) -> Result<Image, Error> {
-    if payload.starts_with("https://") || payload.starts_with("http://") {
-        let (bytes, served_type) = client.download(payload).await?;
-        return Ok(Image { bytes, media_type: media_type.or(served_type) });
+/// Where an image item's bytes are.
+enum Payload<'a> {
+    /// Base64, or a `data:` URL.
+    Inline(&'a str),
+    /// A link to fetch.
+    Link(&'a str),
+}
+
+/// The payload of image item `at` (in its wire form): `b64_json`, else `url`; an error if it has
+/// neither.
+fn payload(item: &serde_json::Value, at: usize) -> Result<Payload<'_>, Error> {
+    let text = |key: &str| item[key].as_str().filter(|t| !t.trim().is_empty());
+    match (text("b64_json"), text("url")) {
+        (Some(data), _) if !is_link(data) => Ok(Payload::Inline(data)),
+        (Some(link), _) | (None, Some(link)) if is_link(link) => Ok(Payload::Link(link)),
+        (None, Some(data)) if data.starts_with("data:") => Ok(Payload::Inline(data)),
+        _ => Err(Error::Decode {
+            status: 200,
+            message: format!("image {at} has neither image data (`b64_json`) nor a link (`url`)"),
+            body: crate::error::snippet(item.to_string().as_bytes()),
+        }),
     }
-    inline_image(payload, media_type)
+}
+
+fn is_link(payload: &str) -> bool {
+    payload.starts_with("https://") || payload.starts_with("http://")
 }
 
 /// The bytes of an inline payload: base64, or a `data:` URL.
@@ -125,32 +150,75 @@ fn inline_image(payload: &str, media_type: Option<String>) -> Result<Image, Erro
 }
 
 impl EventStream<CreateImagesEvent> {
-    /// Reads the whole stream and returns the completed images (partial images skipped).
+    /// Reads the whole stream and returns every completed image, in order (partial images
+    /// skipped). An image that is a link rather than data is an error here (a stream has no
+    /// client to fetch it with: use [`ImagesRequestBuilder::generate`]); so is a stream that
+    /// completed without an image.
     pub async fn collect_images(self) -> Result<Vec<Image>, Error> {
-        let mut payloads = Vec::new();
+        let mut completed = Vec::new();
         self.for_each(|event| {
             let wire = serde_json::to_value(&event).unwrap_or_default();
             if wire["type"] == "image_generation.completed" {
-                let media_type = wire["media_type"].as_str().map(str::to_owned);
-                payloads.push((wire["b64_json"].as_str().unwrap_or_default().to_owned(), media_type));
+                completed.push(wire);
             }
         })
         .await?;
-        // A stream's images are inline: never a URL to fetch.
-        payloads.into_iter().map(|(payload, media_type)| inline_image(&payload, media_type)).collect()
+        if completed.is_empty() {
+            return Err(Error::Decode {
+                status: 200,
+                message: "the image stream completed without an image".into(),
+                body: String::new(),
+            });
+        }
+        let mut images = Vec::with_capacity(completed.len());
+        for (at, event) in completed.iter().enumerate() {
+            let media_type = event["media_type"].as_str().map(str::to_owned);
+            match payload(event, at)? {
+                Payload::Inline(data) => images.push(inline_image(data, media_type)?),
+                Payload::Link(url) => {
+                    return Err(Error::InvalidOutput {
+                        message: format!(
+                            "streamed image {at} is a link, not image data: fetch it, or use `generate()`, which does"
+                        ),
+                        raw: url.to_owned(),
+                    });
+                }
+            }
+        }
+        Ok(images)
     }
 }
 
-/// A streamed image generation: partial images, text chunks (SVG), then
-/// `image_generation.completed`. Complete only at that event; an `error` event is [`crate::Error::Api`].
+/// A streamed image generation: partial images, text chunks (SVG), and an
+/// `image_generation.completed` event per image, then `[DONE]`. Every image until `[DONE]` is
+/// read (with `n = 2`, two completed events); a stream that ends without `[DONE]` is complete if
+/// an image completed. An `error` event is [`crate::Error::Api`]. A server that answers the
+/// stream request with the whole JSON answer (the spec allows it) gives that answer's images as
+/// completed events.
 pub type ImagesStream = EventStream<CreateImagesEvent>;
 
 impl Sealed for CreateImagesEvent {}
 impl StreamEvent for CreateImagesEvent {
     type Progress = ImagesProgress;
+
+    fn from_whole(body: &[u8]) -> Option<Result<Vec<u8>, Error>> {
+        let answer: ImageGenerationResponse = match Error::from_json(200, body) {
+            Ok(answer) => answer,
+            Err(e) => return Some(Err(e)),
+        };
+        let mut sse = Vec::new();
+        for item in &answer.data {
+            let mut event = serde_json::to_value(item).unwrap_or_default();
+            event["type"] = json!("image_generation.completed");
+            sse.extend_from_slice(format!("data: {event}\n\n").as_bytes());
+        }
+        sse.extend_from_slice(b"data: [DONE]\n\n");
+        Some(Ok(sse))
+    }
 }
 
-/// What an image stream remembers: the text chunks so far, and whether it completed.
+/// What an image stream remembers: the text chunks so far, and whether an image completed (a
+/// stream that ends without `[DONE]` after one is complete).
 #[doc(hidden)]
 #[derive(Debug, Default)]
 pub struct ImagesProgress {
@@ -159,20 +227,25 @@ pub struct ImagesProgress {
 }
 
 impl Progress<CreateImagesEvent> for ImagesProgress {
-    const DONE_COMPLETES: bool = false;
+    // Each image has its `completed` event; only `[DONE]` says there are no more.
+    const DONE_COMPLETES: bool = true;
 
     // Read through the wire form: the event variants differ between spec versions.
-    fn push(&mut self, event: &CreateImagesEvent) -> Option<ApiError> {
+    fn push(&mut self, event: &CreateImagesEvent) -> Option<Error> {
         let wire = serde_json::to_value(event).unwrap_or_default();
-        match wire["type"].as_str().unwrap_or_default() {
-            "image_generation.text_chunk" => self.text.push_str(wire["text"].as_str().unwrap_or_default()),
-            "image_generation.completed" => self.completed = true,
-            "error" => {
-                return Some(stream_error(json!({"code": wire["error"]["code"], "message": wire["error"]["message"]})));
+        let error = match wire["type"].as_str().unwrap_or_default() {
+            "image_generation.text_chunk" => {
+                self.text.push_str(wire["text"].as_str().unwrap_or_default());
+                None
             }
-            _ => return wire.as_object().and_then(unknown_error),
-        }
-        None
+            "image_generation.completed" => {
+                self.completed = true;
+                None
+            }
+            "error" => Some(stream_error(json!({"code": wire["error"]["code"], "message": wire["error"]["message"]}))),
+            _ => wire.as_object().and_then(unknown_error),
+        };
+        error.map(|e| Error::Api(Box::new(e)))
     }
 
     fn is_complete(&self) -> bool {

@@ -1,9 +1,17 @@
-//! How the generated response types decode the fields that are not essential (the generator
-//! picks the fields: `codegen/src/derives.rs`, `lenient_responses`).
+//! How the generated response types decode what real servers send (the generator picks the
+//! function per field: `codegen/src/derives.rs`, `lenient_responses`). The rule, also in the
+//! README ("Decoding real traffic"):
 //!
-//! A value that does not fit such a field is dropped, to `None` or to the type's default, and
-//! logged at `debug`: one odd field never costs the user a whole paid response or stream. An
-//! optional list sent as `null` is an empty list.
+//! - A value is kept or converted, never replaced: a number sent as a numeric string is that
+//!   number (`"0.0015"` → 0.0015, `"9"` → 9); `null` for a list is an empty list.
+//! - A list decodes element by element: an element that does not fit is dropped and logged at
+//!   `warn` with its index and the reason; the others survive.
+//! - A required field that is missing, `null`, or of a type that cannot be converted fails the
+//!   decode, naming its JSON path. It never becomes 0, `""` or `false`.
+//! - Money, usage and identity (`cost`, `*_cost`, `usage`, token counts, `id`s, `key`, `hash`)
+//!   are essential: exact (numeric strings converted), or the decode fails.
+//! - Any other optional field that does not fit is `None`, logged at `debug`: one odd field never
+//!   costs the user a whole paid response or stream.
 
 // Which of these the generated types call depends on the areas a build enables; `full` uses all.
 #![cfg_attr(not(feature = "full"), allow(dead_code))]
@@ -12,7 +20,7 @@ use std::fmt;
 
 use serde::{
     Deserialize, Deserializer,
-    de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor},
+    de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor},
 };
 use serde_json::Value;
 
@@ -37,42 +45,110 @@ fn to_bytes(value: Value) -> Option<Vec<u8>> {
     (!value.is_null()).then(|| serde_json::to_vec(&value).expect("a JSON value serializes"))
 }
 
-/// A field with a default (a list, a map, a type with `Default`): what does not fit is the default.
+/// An optional map that is not essential: what does not fit is empty (logged at `debug`).
 pub(crate) fn or_default<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(
     deserializer: D,
 ) -> Result<T, D::Error> {
     or_none(deserializer).map(Option::unwrap_or_default)
 }
 
-/// An optional list the server may send as `null`: that is an empty list. Anything else must fit.
+/// A list or map the server may send as `null`: that is an empty one. Anything else must fit.
 pub(crate) fn null_as_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
     deserializer: D,
 ) -> Result<T, D::Error> {
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
-/// An optional string, number or boolean: what does not fit is `None`. A number sent as a float
-/// where an integer belongs is truncated (`1700000000.25` → `1700000000`). Not buffered.
+/// A list decoded element by element: an element that does not fit is dropped and logged at
+/// `warn` with its index and why; the others are kept, in order. `null` is an empty list.
+pub(crate) fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Vec<T>, D::Error> {
+    list_or_null(deserializer).map(Option::unwrap_or_default)
+}
+
+/// [`list`] for a list that may be `null` (`None`).
+pub(crate) fn list_or_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    deserializer: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    let Some(elements) = Option::<Vec<Value>>::deserialize(deserializer)? else { return Ok(None) };
+    let mut kept = Vec::with_capacity(elements.len());
+    for (index, element) in elements.into_iter().enumerate() {
+        let bytes = serde_json::to_vec(&element).expect("a JSON value serializes");
+        match serde_json::from_slice(&bytes) {
+            Ok(value) => kept.push(value),
+            Err(error) => dropped_element(std::any::type_name::<T>(), index, &bytes, &error),
+        }
+    }
+    Ok(Some(kept))
+}
+
+/// An optional string, number or boolean that is not essential: what does not fit (after the
+/// conversions of [`Scalar`]) is `None`. Not buffered.
 pub(crate) fn scalar_or_none<'de, D: Deserializer<'de>, T: Scalar>(deserializer: D) -> Result<Option<T>, D::Error> {
     let any = deserializer.deserialize_any(AnyScalar)?;
-    let is_null = matches!(any, Any::Null);
-    let value = T::from_any(any);
-    if value.is_none() && !is_null {
+    if matches!(any, Any::Null) {
+        return Ok(None);
+    }
+    let value = T::from_any(any, Exactness::Converted);
+    if value.is_none() {
         dropped(std::any::type_name::<T>(), &"a value of another type");
     }
     Ok(value)
 }
 
-/// A required string, number or boolean: what does not fit (or is missing) is the default.
-pub(crate) fn scalar_or_default<'de, D: Deserializer<'de>, T: Scalar + Default>(
-    deserializer: D,
-) -> Result<T, D::Error> {
-    scalar_or_none(deserializer).map(Option::unwrap_or_default)
+/// A required string, number or boolean that is not essential: converted (numeric strings; a
+/// float where an integer belongs is truncated, `1700000000.25` → `1700000000`), or an error.
+pub(crate) fn scalar<'de, D: Deserializer<'de>, T: Scalar>(deserializer: D) -> Result<T, D::Error> {
+    required(deserializer, Exactness::Converted)
+}
+
+/// A required essential number (money, usage): exact, a numeric string read as its number, or an
+/// error. An integer must be integral (`9.0` is 9, `9.5` is an error).
+pub(crate) fn exact<'de, D: Deserializer<'de>, T: Scalar>(deserializer: D) -> Result<T, D::Error> {
+    required(deserializer, Exactness::Exact)
+}
+
+/// An optional essential number: `null` is `None`; anything else as [`exact`].
+pub(crate) fn exact_or_null<'de, D: Deserializer<'de>, T: Scalar>(deserializer: D) -> Result<Option<T>, D::Error> {
+    match deserializer.deserialize_any(AnyScalar)? {
+        Any::Null => Ok(None),
+        any => convert(any, Exactness::Exact).map(Some),
+    }
+}
+
+fn required<'de, D: Deserializer<'de>, T: Scalar>(deserializer: D, exactness: Exactness) -> Result<T, D::Error> {
+    convert(deserializer.deserialize_any(AnyScalar)?, exactness)
+}
+
+fn convert<E: serde::de::Error, T: Scalar>(any: Any, exactness: Exactness) -> Result<T, E> {
+    let unexpected = any.describe();
+    T::from_any(any, exactness).ok_or_else(|| E::invalid_type(unexpected.as_unexpected(), &T::EXPECTED))
 }
 
 /// Logs a dropped field. Not generic, so that the `tracing` call is built once.
 fn dropped(field_type: &str, error: &dyn fmt::Display) {
     tracing::debug!(field_type, %error, "dropped a response field that does not fit the spec");
+}
+
+/// Logs a dropped list element, with where in it the decode failed. Not generic.
+fn dropped_element(element_type: &str, index: usize, bytes: &[u8], error: &serde_json::Error) {
+    let offset = crate::error::byte_offset(bytes, error.line(), error.column());
+    let at = crate::error::json_path_at(bytes, offset);
+    let at = if at.is_empty() { String::new() } else { format!(" at `{at}`") };
+    tracing::warn!(
+        element_type,
+        index,
+        reason = %format_args!("{error}{at}"),
+        "dropped a list element that does not fit the spec; the others are kept"
+    );
+}
+
+/// How far a scalar may be converted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exactness {
+    /// Numeric strings are numbers; an integer must be integral.
+    Exact,
+    /// As `Exact`, and a float where an integer belongs is truncated toward zero.
+    Converted,
 }
 
 /// A JSON value read for a scalar field, without keeping arrays or objects.
@@ -83,16 +159,83 @@ pub(crate) enum Any {
     Signed(i64),
     Float(f64),
     Text(String),
-    Other,
+    Sequence,
+    Map,
+}
+
+/// What a value was, for an error message (the value itself is not kept: it may be a secret).
+enum Described {
+    Null,
+    Bool(bool),
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
+    Text,
+    Sequence,
+    Map,
+}
+
+impl Described {
+    fn as_unexpected(&self) -> Unexpected<'_> {
+        match self {
+            Described::Null => Unexpected::Unit,
+            Described::Bool(b) => Unexpected::Bool(*b),
+            Described::Unsigned(n) => Unexpected::Unsigned(*n),
+            Described::Signed(n) => Unexpected::Signed(*n),
+            Described::Float(n) => Unexpected::Float(*n),
+            Described::Text => Unexpected::Other("a string"),
+            Described::Sequence => Unexpected::Seq,
+            Described::Map => Unexpected::Map,
+        }
+    }
+}
+
+impl Any {
+    fn describe(&self) -> Described {
+        match self {
+            Any::Null => Described::Null,
+            Any::Bool(b) => Described::Bool(*b),
+            Any::Unsigned(n) => Described::Unsigned(*n),
+            Any::Signed(n) => Described::Signed(*n),
+            Any::Float(n) => Described::Float(*n),
+            Any::Text(_) => Described::Text,
+            Any::Sequence => Described::Sequence,
+            Any::Map => Described::Map,
+        }
+    }
+
+    /// The number this is or spells (`"0.0015"`), as a JSON number would have been read.
+    fn number(self) -> Option<Any> {
+        match self {
+            Any::Text(text) => {
+                let text = text.trim();
+                if let Ok(n) = text.parse::<u64>() {
+                    Some(Any::Unsigned(n))
+                } else if let Ok(n) = text.parse::<i64>() {
+                    Some(Any::Signed(n))
+                } else {
+                    // Only plain decimal text: `inf`, `NaN` and `1_000` are not JSON numbers.
+                    let plain = !text.is_empty()
+                        && text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
+                    text.parse::<f64>().ok().filter(|n| plain && n.is_finite()).map(Any::Float)
+                }
+            }
+            number @ (Any::Unsigned(_) | Any::Signed(_) | Any::Float(_)) => Some(number),
+            _ => None,
+        }
+    }
 }
 
 /// The scalar types of generated fields.
 pub(crate) trait Scalar: Sized {
-    fn from_any(any: Any) -> Option<Self>;
+    /// What the field expects, for error messages.
+    const EXPECTED: &'static str;
+    fn from_any(any: Any, exactness: Exactness) -> Option<Self>;
 }
 
 impl Scalar for String {
-    fn from_any(any: Any) -> Option<Self> {
+    const EXPECTED: &'static str = "a string";
+    fn from_any(any: Any, _: Exactness) -> Option<Self> {
         match any {
             Any::Text(text) => Some(text),
             _ => None,
@@ -101,7 +244,8 @@ impl Scalar for String {
 }
 
 impl Scalar for bool {
-    fn from_any(any: Any) -> Option<Self> {
+    const EXPECTED: &'static str = "a boolean";
+    fn from_any(any: Any, _: Exactness) -> Option<Self> {
         match any {
             Any::Bool(value) => Some(value),
             _ => None,
@@ -110,8 +254,9 @@ impl Scalar for bool {
 }
 
 impl Scalar for f64 {
-    fn from_any(any: Any) -> Option<Self> {
-        match any {
+    const EXPECTED: &'static str = "a number";
+    fn from_any(any: Any, _: Exactness) -> Option<Self> {
+        match any.number()? {
             Any::Unsigned(n) => Some(n as f64),
             Any::Signed(n) => Some(n as f64),
             Any::Float(n) => Some(n),
@@ -121,20 +266,24 @@ impl Scalar for f64 {
 }
 
 impl Scalar for f32 {
-    fn from_any(any: Any) -> Option<Self> {
-        f64::from_any(any).map(|n| n as f32)
+    const EXPECTED: &'static str = "a number";
+    fn from_any(any: Any, exactness: Exactness) -> Option<Self> {
+        f64::from_any(any, exactness).map(|n| n as f32)
     }
 }
 
 macro_rules! integer_scalars {
     ($($ty:ty),*) => {$(
         impl Scalar for $ty {
-            fn from_any(any: Any) -> Option<Self> {
-                match any {
+            const EXPECTED: &'static str = "an integer";
+            fn from_any(any: Any, exactness: Exactness) -> Option<Self> {
+                match any.number()? {
                     Any::Unsigned(n) => <$ty>::try_from(n).ok(),
                     Any::Signed(n) => <$ty>::try_from(n).ok(),
-                    // In range, truncated toward zero (`as` saturates, so range is checked first).
-                    Any::Float(n) if n.is_finite() && n >= <$ty>::MIN as f64 && n <= <$ty>::MAX as f64 => Some(n as $ty),
+                    // In range (`as` saturates, so range is checked first); integral unless
+                    // truncation is allowed.
+                    Any::Float(n) if n.is_finite() && n >= <$ty>::MIN as f64 && n <= <$ty>::MAX as f64
+                        && (exactness == Exactness::Converted || n.fract() == 0.0) => Some(n as $ty),
                     _ => None,
                 }
             }
@@ -180,10 +329,82 @@ impl<'de> Visitor<'de> for AnyScalar {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Any, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Any::Other)
+        Ok(Any::Sequence)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Any, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Any::Other)
+        Ok(Any::Map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Money {
+        #[serde(deserialize_with = "exact")]
+        total_cost: f64,
+        #[serde(default, deserialize_with = "exact_or_null")]
+        cost: Option<f64>,
+        #[serde(deserialize_with = "exact")]
+        prompt_tokens: u32,
+        #[serde(deserialize_with = "scalar")]
+        created: u64,
+        #[serde(default, deserialize_with = "scalar_or_none")]
+        name: Option<String>,
+        #[serde(default, deserialize_with = "list")]
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Item {
+        id: String,
+        links: u8,
+    }
+
+    fn decode(json: serde_json::Value) -> Result<Money, String> {
+        let bytes = serde_json::to_vec(&json).unwrap();
+        crate::Error::from_json::<Money>(200, &bytes).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn numeric_strings_are_their_numbers_and_nothing_is_invented() {
+        let money = decode(serde_json::json!({
+            "total_cost": "0.0015", "cost": "0.000021", "prompt_tokens": "9", "created": 1700000000.25
+        }))
+        .unwrap();
+        assert_eq!(
+            (money.total_cost, money.cost, money.prompt_tokens, money.created),
+            (0.0015, Some(0.000021), 9, 1700000000)
+        );
+        for (field, value, why) in [
+            ("total_cost", serde_json::json!(null), "null"),
+            ("total_cost", serde_json::json!("a lot"), "a string"),
+            ("prompt_tokens", serde_json::json!(9.5), "9.5"),
+            ("prompt_tokens", serde_json::json!("NaN"), "a string"),
+            ("cost", serde_json::json!({"usd": 1}), "map"),
+            ("created", serde_json::json!("soon"), "a string"),
+        ] {
+            let mut json = serde_json::json!({"total_cost": 1, "prompt_tokens": 1, "created": 1});
+            json[field] = value;
+            let error = decode(json).unwrap_err();
+            assert!(error.contains(why) && error.contains("does not match"), "{field}: {error}");
+        }
+        let error = decode(serde_json::json!({"prompt_tokens": 1, "created": 1})).unwrap_err();
+        assert!(error.contains("missing field `total_cost`"), "{error}");
+    }
+
+    #[test]
+    fn a_list_keeps_every_element_that_fits() {
+        let money = decode(serde_json::json!({"total_cost": 1, "prompt_tokens": 1, "created": 1, "items": [
+            {"id": "a", "links": 1}, {"id": "b"}, {"id": "c", "links": 3}, 7
+        ]}))
+        .unwrap();
+        let ids: Vec<&str> = money.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c"]);
+        let money =
+            decode(serde_json::json!({"total_cost": 1, "prompt_tokens": 1, "created": 1, "items": null})).unwrap();
+        assert!(money.items.is_empty());
     }
 }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::{
     Client, Error, RetryPolicy, StrictSchema,
     error::ApiError,
-    events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error, variant},
+    events::{EventStream, Progress, StreamEvent, exactly, sealed::Sealed, stream_error, unknown_error},
     structured::{from_json, parse_json, push, set},
     types::{MessagesRequest, MessagesResult, MessagesStreamEvents},
 };
@@ -164,8 +164,15 @@ impl StreamEvent for MessagesStreamEvents {
     type Progress = MessagesAccumulator;
 
     fn decode(data: &[u8]) -> Result<Self, Error> {
+        // Every event type here carries part of the answer (its text, its usage and cost): one
+        // whose payload does not decode is a decode error with its path, never dropped as unknown.
         crate::events::decode_by_type(data, |kind, data| match kind {
-            "content_block_delta" => variant(data, MessagesStreamEvents::ContentBlockDelta),
+            "content_block_delta" => Some(exactly(data, MessagesStreamEvents::ContentBlockDelta)),
+            "content_block_start" => Some(exactly(data, MessagesStreamEvents::ContentBlockStart)),
+            "content_block_stop" => Some(exactly(data, MessagesStreamEvents::ContentBlockStop)),
+            "message_start" => Some(exactly(data, MessagesStreamEvents::MessageStart)),
+            "message_delta" => Some(exactly(data, MessagesStreamEvents::MessageDelta)),
+            "message_stop" => Some(exactly(data, MessagesStreamEvents::MessageStop)),
             _ => None,
         })
     }
@@ -188,6 +195,8 @@ pub struct MessagesAccumulator {
     blocks: Vec<(Value, String)>,
     text: String,
     stopped: bool,
+    /// Events that do not add up (a block opened out of order): the stream's decode error.
+    problem: Option<String>,
 }
 
 impl MessagesAccumulator {
@@ -200,18 +209,30 @@ impl MessagesAccumulator {
                 }
             }
             MessagesStreamEvents::ContentBlockStart(e) => {
-                let at = e.index as usize;
-                if self.blocks.len() <= at {
-                    self.blocks.resize(at + 1, (Value::Null, String::new()));
+                // Blocks open in order (0, 1, 2, ...): a wire number never sizes an allocation.
+                if e.index as usize != self.blocks.len() {
+                    let open = self.blocks.len();
+                    self.problem.get_or_insert(format!(
+                        "content_block_start opens block {} after {open} blocks: blocks open in order",
+                        e.index
+                    ));
+                    return None;
                 }
-                self.blocks[at] = (wire(&e.content_block), String::new());
+                self.blocks.push((wire(&e.content_block), String::new()));
             }
             MessagesStreamEvents::ContentBlockDelta(e) => {
                 let delta = wire(&e.delta);
-                let (block, json) = self.blocks.get_mut(e.index as usize)?;
+                let Some((block, json)) = self.blocks.get_mut(e.index as usize) else {
+                    self.problem
+                        .get_or_insert(format!("content_block_delta for block {}, which was not opened", e.index));
+                    return None;
+                };
                 let append = |block: &mut Value, key: &str| {
                     let more = delta[key].as_str().unwrap_or_default();
-                    block[key] = json!(format!("{}{more}", block[key].as_str().unwrap_or_default()));
+                    match &mut block[key] {
+                        Value::String(text) => text.push_str(more),
+                        other => *other = json!(more),
+                    }
                 };
                 match delta["type"].as_str().unwrap_or_default() {
                     "text_delta" => {
@@ -267,11 +288,18 @@ impl MessagesAccumulator {
 
     /// The assembled message, in the generated non-streaming type.
     pub fn finish(self) -> Result<MessagesResult, Error> {
+        if let Some(problem) = self.problem {
+            return Err(events_do_not_add_up(problem));
+        }
         let mut message = self.message;
         message.insert("content".into(), self.blocks.into_iter().map(|(block, _)| block).collect());
         let bytes = serde_json::to_vec(&message).expect("JSON values serialize");
         Error::from_json(200, &bytes)
     }
+}
+
+fn events_do_not_add_up(problem: String) -> Error {
+    Error::Decode { status: 200, message: format!("the stream's events do not add up: {problem}"), body: String::new() }
 }
 
 /// A generated value in its wire form (blocks and deltas are assembled as JSON, so that the block
@@ -283,8 +311,9 @@ fn wire(value: &impl serde::Serialize) -> Value {
 impl Progress<MessagesStreamEvents> for MessagesAccumulator {
     const DONE_COMPLETES: bool = false;
 
-    fn push(&mut self, event: &MessagesStreamEvents) -> Option<ApiError> {
-        MessagesAccumulator::push(self, event)
+    fn push(&mut self, event: &MessagesStreamEvents) -> Option<Error> {
+        let error = MessagesAccumulator::push(self, event).map(|e| Error::Api(Box::new(e)));
+        error.or_else(|| self.problem.clone().map(events_do_not_add_up))
     }
 
     fn is_complete(&self) -> bool {

@@ -316,8 +316,11 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Result<Respon
     if head.method == hyper::Method::POST && path == "messages" {
         return Ok(turn::answer(turn::Api::Messages, &state, &json).await);
     }
-    let route =
-        MOCK_ROUTES.iter().find(|(method, template, ..)| head.method.as_str() == *method && matches(template, path));
+    // The most literal route that fits: `videos/models` before `videos/{jobId}`.
+    let route = MOCK_ROUTES
+        .iter()
+        .filter(|(method, template, ..)| head.method.as_str() == *method && matches(template, path))
+        .min_by_key(|(_, template, ..)| template.matches('{').count());
     Ok(match route {
         Some((_, _, status, content_type, answer)) => {
             let mut response = Response::builder().status(*status);

@@ -172,9 +172,24 @@ impl<'a> Call<'a> {
             }
         }
         self.run(|client, request, options, started| async move {
-            let response = client.post_stream(&request, &options, started).await?;
-            tracing::Span::current().record("status", response.status().as_u16());
-            Ok(crate::EventStream::from_response(response, options.idle_timeout, options.total_deadline(started)))
+            let (idle, total) = (options.idle_timeout, options.total_deadline(started));
+            match client.post_stream(&request, &options, started).await? {
+                crate::client::Started::Events(response) => {
+                    tracing::Span::current().record("status", response.status().as_u16());
+                    Ok(crate::EventStream::from_response(response, idle, total))
+                }
+                // A server that ignored `stream: true` ("non-streaming providers ignore this
+                // flag"): its whole answer as the events it stands for, where the event type has
+                // such a reading.
+                crate::client::Started::Whole { status, content_type, body } => {
+                    tracing::Span::current().record("status", status);
+                    let whole = content_type.contains("json").then(|| T::from_whole(&body)).flatten();
+                    match whole {
+                        Some(sse) => Ok(crate::EventStream::from_sse(sse?, idle, total)),
+                        None => Err(crate::client::not_events(status, &content_type, &body)),
+                    }
+                }
+            }
         })
         .await
     }
@@ -310,6 +325,11 @@ pub(crate) struct Request {
 }
 
 impl Request {
+    /// What the request may do on the server, for retrying.
+    pub(crate) fn kind(&self) -> crate::retry::Kind {
+        crate::retry::Kind::of(&self.method, &self.path)
+    }
+
     /// A JSON `POST` (chat).
     pub(crate) fn post_json(path: &str, body: Bytes) -> Request {
         Request {

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::{
     Client, Error, RetryPolicy, StrictSchema,
     error::ApiError,
-    events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error, variant},
+    events::{EventStream, Progress, StreamEvent, exactly, sealed::Sealed, stream_error, unknown_error},
     structured::{from_json, parse_json, push, set},
     types::{OpenResponsesResult, ResponsesRequest, StreamEvents},
 };
@@ -31,7 +31,15 @@ impl Client {
     pub fn responses(&self, model: impl Into<String>) -> ResponsesRequestBuilder {
         let mut request: ResponsesRequest = from_json(json!({}));
         request.model = Some(model.into());
-        ResponsesRequestBuilder { client: self.clone(), request, items: Vec::new(), retry: None, timeout: None }
+        ResponsesRequestBuilder {
+            client: self.clone(),
+            request,
+            items: Vec::new(),
+            only_text: false,
+            problem: None,
+            retry: None,
+            timeout: None,
+        }
     }
 }
 
@@ -42,30 +50,51 @@ impl Client {
 pub struct ResponsesRequestBuilder {
     client: Client,
     request: ResponsesRequest,
-    /// Input items in their wire form, when the input is more than one text.
+    /// Input items in their wire form, in order.
     items: Vec<Value>,
+    /// The input is one text given with [`input`](Self::input): sent as the plain string form.
+    only_text: bool,
+    /// An input item that did not serialize (reported by `build`).
+    problem: Option<String>,
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
 }
 
 impl ResponsesRequestBuilder {
-    /// The input as one user text.
+    /// Adds a user text. Alone, it is sent as the plain string form of `input`; with other items
+    /// (added before or after), as a user message in its place among them.
     pub fn input(mut self, text: impl Into<String>) -> Self {
-        self.items.clear();
-        set(&mut self.request, "input", json!(text.into()));
+        self.only_text = self.items.is_empty();
+        self.items.push(json!({"type": "message", "role": "user", "content": text.into()}));
         self
     }
 
-    /// Adds an input item in its wire form, e.g. `{"role": "user", "content": "hi"}` or a
-    /// `function_call_output`. Items replace a text given with [`input`](Self::input).
-    pub fn input_item(mut self, item: Value) -> Self {
-        self.items.push(item);
+    /// Adds an input item: a generated item type ([`types::InputsItem`](crate::types) and its
+    /// parts, an output item of an earlier response) or its wire form as a `serde_json::Value`,
+    /// e.g. `{"role": "user", "content": "hi"}` or a `function_call_output`.
+    pub fn input_item(mut self, item: impl serde::Serialize) -> Self {
+        match serde_json::to_value(item) {
+            Ok(item) => self.items.push(item),
+            Err(e) => self.problem = Some(format!("an input item does not serialize: {e}")),
+        }
+        self.only_text = false;
         self
     }
 
     /// Adds a user message.
     pub fn user(self, text: impl Into<String>) -> Self {
         self.input_item(json!({"type": "message", "role": "user", "content": text.into()}))
+    }
+
+    /// Carries an earlier response's output (its messages, reasoning and function calls) into
+    /// this request's input, for a conversation that keeps its own state (no
+    /// [`previous_response_id`](Self::previous_response_id)). Answer its function calls next with
+    /// [`function_output`](Self::function_output).
+    pub fn continue_from(mut self, response: &OpenResponsesResult) -> Self {
+        for item in &response.output {
+            self = self.input_item(item);
+        }
+        self
     }
 
     /// Adds the result of a function call, to answer it.
@@ -132,9 +161,14 @@ impl ResponsesRequestBuilder {
 
     /// The request as it would be sent.
     pub fn build(self) -> Result<ResponsesRequest, Error> {
+        if let Some(problem) = self.problem {
+            return Err(Error::InvalidRequest(problem));
+        }
         let mut wire = serde_json::to_value(&self.request).expect("generated values serialize");
-        if !self.items.is_empty() {
-            wire["input"] = Value::Array(self.items);
+        match (self.only_text, self.items.as_slice()) {
+            (true, [text]) => wire["input"] = text["content"].clone(),
+            (_, []) => {}
+            _ => wire["input"] = Value::Array(self.items),
         }
         if wire["input"].is_null() {
             return Err(Error::InvalidRequest("no input: add one with .input(...) or .user(...)".into()));
@@ -143,10 +177,19 @@ impl ResponsesRequestBuilder {
             .map_err(|e| Error::InvalidRequest(format!("an input item does not fit the Responses API: {e}")))
     }
 
-    /// Sends the request and returns the whole response.
+    /// Sends the request and returns the whole response. A response whose `status` is `failed`
+    /// is [`Error::Api`] with its error; `incomplete` is a response (see its
+    /// `incomplete_details`).
     pub async fn send(self) -> Result<OpenResponsesResult, Error> {
         let (client, request, retry, timeout) = self.into_parts()?;
-        crate::request::configure!(client.create_responses(request), retry, timeout).send().await
+        let response = crate::request::configure!(client.create_responses(request), retry, timeout).send().await?;
+        match failure(&wire(&response)) {
+            Some(mut error) => {
+                error.generation_id = Some(response.id.clone());
+                Err(Error::Api(Box::new(error)))
+            }
+            None => Ok(response),
+        }
     }
 
     /// Sends the request with `stream: true` and returns its typed events; see [`ResponsesStream`].
@@ -188,11 +231,23 @@ impl StreamEvent for StreamEvents {
     type Progress = ResponsesAccumulator;
 
     fn decode(data: &[u8]) -> Result<Self, Error> {
+        // By type first: serde's untagged decoding tries every variant in order, which costs a
+        // text delta ten failed attempts. An event whose type carries the answer (its text, its
+        // items, its end) and whose payload does not decode is a decode error with its path:
+        // never dropped as unknown, never a truncated stream that a retry would bill again for
+        // the same bytes. `response.failed` is read through its wire form (see `push`).
         crate::events::decode_by_type(data, |kind, data| match kind {
-            "response.output_text.delta" => variant(data, StreamEvents::ResponseOutputTextDelta),
-            "response.reasoning_text.delta" => variant(data, StreamEvents::ResponseReasoningTextDelta),
-            "response.reasoning_summary_text.delta" => variant(data, StreamEvents::ResponseReasoningSummaryTextDelta),
-            "response.function_call_arguments.delta" => variant(data, StreamEvents::ResponseFunctionCallArgumentsDelta),
+            "response.output_text.delta" => Some(exactly(data, StreamEvents::ResponseOutputTextDelta)),
+            "response.reasoning_text.delta" => Some(exactly(data, StreamEvents::ResponseReasoningTextDelta)),
+            "response.reasoning_summary_text.delta" => {
+                Some(exactly(data, StreamEvents::ResponseReasoningSummaryTextDelta))
+            }
+            "response.function_call_arguments.delta" => {
+                Some(exactly(data, StreamEvents::ResponseFunctionCallArgumentsDelta))
+            }
+            "response.output_item.done" => Some(exactly(data, StreamEvents::ResponseOutputItemDone)),
+            "response.completed" => Some(exactly(data, StreamEvents::ResponseCompleted)),
+            "response.incomplete" => Some(exactly(data, StreamEvents::ResponseIncomplete)),
             _ => None,
         })
     }
@@ -227,9 +282,19 @@ impl EventStream<StreamEvents> {
 pub struct ResponsesAccumulator {
     id: Option<String>,
     text: String,
-    reasoning: String,
+    /// Reasoning text by output item: its content parts and its summary parts, by index.
+    reasoning: Vec<ReasoningParts>,
+    /// Output items as `response.output_item.done` carried them, by `output_index`.
+    items: Vec<(i64, Value)>,
     last: Option<OpenResponsesResult>,
     terminal: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ReasoningParts {
+    output_index: i64,
+    content: Vec<(i64, String)>,
+    summary: Vec<(i64, String)>,
 }
 
 impl ResponsesAccumulator {
@@ -239,25 +304,53 @@ impl ResponsesAccumulator {
             StreamEvents::ResponseCreated(e) => self.id = Some(e.response.id.clone()),
             StreamEvents::ResponseInProgress(e) => self.id = Some(e.response.id.clone()),
             StreamEvents::ResponseOutputTextDelta(e) => self.text.push_str(&e.delta),
-            StreamEvents::ResponseReasoningTextDelta(e) => self.reasoning.push_str(&e.delta),
-            StreamEvents::ResponseReasoningSummaryTextDelta(e) => self.reasoning.push_str(&e.delta),
+            // Read through the wire form: the indexes' types differ between spec versions.
+            StreamEvents::ResponseReasoningTextDelta(e) => self.reasoning_delta(&wire(e), "content_index", &e.delta),
+            StreamEvents::ResponseReasoningSummaryTextDelta(e) => {
+                self.reasoning_delta(&wire(e), "summary_index", &e.delta)
+            }
+            StreamEvents::ResponseOutputItemDone(e) => {
+                let item = wire(e);
+                let at = item["output_index"].as_i64().unwrap_or(self.items.len() as i64);
+                self.items.retain(|(index, _)| *index != at);
+                self.items.push((at, item["item"].clone()));
+            }
             StreamEvents::ResponseCompleted(e) => self.end(&e.response),
             StreamEvents::ResponseIncomplete(e) => self.end(&e.response),
             StreamEvents::ResponseFailed(e) => {
                 self.end(&e.response);
-                let error = e.response.error.as_ref().map_or_else(
-                    || json!({"code": "failed", "message": "the response failed"}),
-                    |error| json!({"code": error.code, "message": error.message}),
-                );
-                return Some(stream_error(error));
+                return Some(failure(&wire(&e.response)).unwrap_or_else(failed_without_error));
             }
-            StreamEvents::Error(e) => {
-                return Some(stream_error(json!({"code": e.0.code, "message": e.0.message, "param": e.0.param})));
+            StreamEvents::Error(e) => return Some(error_event(&wire(e))),
+            StreamEvents::Unknown(fields) => {
+                // A terminal failure whose payload does not fit the spec (a numeric `code`).
+                if fields.get("type").and_then(Value::as_str) == Some("response.failed") {
+                    let response = fields.get("response").cloned().unwrap_or_default();
+                    self.terminal = true;
+                    return Some(failure(&response).unwrap_or_else(failed_without_error));
+                }
+                return unknown_error(fields);
             }
-            StreamEvents::Unknown(fields) => return unknown_error(fields),
             _ => {}
         }
         None
+    }
+
+    fn reasoning_delta(&mut self, event: &Value, part_key: &str, delta: &str) {
+        let output_index = event["output_index"].as_i64().unwrap_or_default();
+        let part = event[part_key].as_i64().unwrap_or_default();
+        let item = match self.reasoning.iter().position(|r| r.output_index == output_index) {
+            Some(at) => &mut self.reasoning[at],
+            None => {
+                self.reasoning.push(ReasoningParts { output_index, ..Default::default() });
+                self.reasoning.last_mut().expect("just pushed")
+            }
+        };
+        let parts = if part_key == "content_index" { &mut item.content } else { &mut item.summary };
+        match parts.iter_mut().find(|(index, _)| *index == part) {
+            Some((_, text)) => text.push_str(delta),
+            None => parts.push((part, delta.to_owned())),
+        }
     }
 
     fn end(&mut self, response: &OpenResponsesResult) {
@@ -271,9 +364,19 @@ impl ResponsesAccumulator {
         &self.text
     }
 
-    /// The reasoning text so far (reasoning and reasoning-summary deltas).
-    pub fn reasoning(&self) -> &str {
-        &self.reasoning
+    /// The reasoning so far, by the rule of [`OpenResponsesResult::reasoning`]: each reasoning
+    /// item's content parts, or its summary parts when it has no content, joined by newlines.
+    pub fn reasoning(&self) -> String {
+        let mut items: Vec<&ReasoningParts> = self.reasoning.iter().collect();
+        items.sort_by_key(|r| r.output_index);
+        let mut texts = Vec::new();
+        for item in items {
+            let parts = if item.content.is_empty() { &item.summary } else { &item.content };
+            let mut parts: Vec<&(i64, String)> = parts.iter().collect();
+            parts.sort_by_key(|(index, _)| *index);
+            texts.extend(parts.into_iter().map(|(_, text)| text.as_str()));
+        }
+        texts.join("\n")
     }
 
     /// Whether the terminal event (`response.completed`, `.incomplete` or `.failed`) arrived.
@@ -281,17 +384,65 @@ impl ResponsesAccumulator {
         self.terminal
     }
 
-    /// The final response, as the terminal event carried it.
+    /// The final response, as the terminal event carried it. Output items streamed with
+    /// `response.output_item.done` are kept when the terminal event's `output` has fewer (some
+    /// servers end with `output: []`).
     pub fn finish(self) -> Result<OpenResponsesResult, Error> {
-        self.last.ok_or(Error::StreamTruncated { partial_text: self.text, source: None })
+        let Some(response) = self.last else {
+            return Err(Error::StreamTruncated { partial_text: self.text, source: None });
+        };
+        if response.output.len() >= self.items.len() {
+            return Ok(response);
+        }
+        let mut items = self.items;
+        items.sort_by_key(|(index, _)| *index);
+        let mut assembled = wire(&response);
+        assembled["output"] = items.into_iter().map(|(_, item)| item).collect();
+        let bytes = serde_json::to_vec(&assembled).expect("JSON values serialize");
+        Error::from_json(200, &bytes)
     }
+}
+
+/// A generated value in its wire form.
+fn wire(value: &impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+/// The error of a response (in its wire form) whose `status` is `failed`, or that carries an
+/// `error`: its message and code, whatever the code's type.
+fn failure(response: &Value) -> Option<ApiError> {
+    let error = response.get("error").filter(|e| e.is_object());
+    if response["status"] != "failed" && error.is_none() {
+        return None;
+    }
+    let error = error.cloned().unwrap_or_default();
+    let message = error["message"].as_str().unwrap_or("the response failed");
+    Some(stream_error(json!({"code": code_or(&error["code"], "failed"), "message": message})))
+}
+
+fn failed_without_error() -> ApiError {
+    stream_error(json!({"code": "failed", "message": "the response failed"}))
+}
+
+/// The error of an `error` event: its message at the top level (`{"type": "error", "message"}`),
+/// or under `error` (OpenAI's and OpenRouter's `{"type": "error", "error": {...}}`).
+fn error_event(event: &Value) -> ApiError {
+    let inner = event.get("error").filter(|e| e.is_object()).unwrap_or(event);
+    let message = [inner, event].iter().find_map(|v| v["message"].as_str().filter(|m| !m.is_empty())).unwrap_or("");
+    let code = if inner["code"].is_null() { &event["code"] } else { &inner["code"] };
+    stream_error(json!({"code": code_or(code, "error"), "message": message, "param": inner["param"]}))
+}
+
+/// A string or numeric code as sent, or `fallback`.
+fn code_or(code: &Value, fallback: &str) -> Value {
+    if code.is_string() || code.is_number() { code.clone() } else { json!(fallback) }
 }
 
 impl Progress<StreamEvents> for ResponsesAccumulator {
     const DONE_COMPLETES: bool = false;
 
-    fn push(&mut self, event: &StreamEvents) -> Option<ApiError> {
-        ResponsesAccumulator::push(self, event)
+    fn push(&mut self, event: &StreamEvents) -> Option<Error> {
+        ResponsesAccumulator::push(self, event).map(|e| Error::Api(Box::new(e)))
     }
 
     fn is_complete(&self) -> bool {

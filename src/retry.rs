@@ -4,11 +4,26 @@ use std::time::{Duration, SystemTime};
 
 /// How the client retries failed requests.
 ///
-/// Retried: HTTP 408, 429, 500, 502, 503, 504, 524, 529 (also as the code of an error envelope
-/// sent with a 200), and connect failures, where nothing reached the model. Never retried: any
-/// other status (400, 401, 402, 403, 404, 413, 422, ...), a connection that broke mid-answer, and,
-/// unless [`retry_timeouts`](Self::retry_timeouts) is on, a timeout after the request was sent:
-/// the model may already be generating it, and a second attempt is billed again.
+/// What is retried depends on whether the server may already have acted on the request (the
+/// README's "Retries" table):
+///
+/// | operation kind | retried after |
+/// |---|---|
+/// | reads (`GET`) | 408, 429, 500, 502, 503, 504, 524, 529, connect failures |
+/// | inference (`POST` chat, Responses, Messages, embeddings, rerank) | 408, 429, 500, 502, 503, 529, connect failures; **not** 504 or 524 |
+/// | everything else: creates, updates, deletes, uploads, exchanges (keys, guardrails, workspaces, presets, files, the auth-code exchange, image, speech and video jobs) | 408, 429, connect failures; **no** 5xx |
+///
+/// A 504 or 524 means the gateway gave up while the origin may still be working: a second
+/// attempt may generate, and bill, the answer twice. OpenRouter does not charge for an answer
+/// with no output or an error finish (zero-completion insurance), so an inference request's 500,
+/// 502, 503 or 529 is retried. A create that failed with a 5xx may have created its object (a
+/// second key, whose secret the first answer would have shown once): turn on
+/// [`retry_non_idempotent`](Self::retry_non_idempotent) to retry those anyway.
+///
+/// Never retried: any other status (400, 401, 402, 403, 404, 413, 422, ...), a connection that
+/// broke mid-answer, and, unless [`retry_timeouts`](Self::retry_timeouts) is on, a timeout after
+/// the request was sent: the model may already be generating it, and a second attempt is billed
+/// again.
 ///
 /// Waits grow exponentially with full jitter. A `Retry-After` from the server replaces the
 /// computed wait; one longer than [`max_retry_after`](Self::max_retry_after), or past the
@@ -41,6 +56,10 @@ pub struct RetryPolicy {
     /// Also retry a timeout that fired after the request was sent (default `false`: the first
     /// attempt may still be generating, and billing, the answer).
     pub retry_timeouts: bool,
+    /// Also re-send a request the server may already have acted on: a create, update, delete or
+    /// exchange after a 5xx, and an inference request after a 504 or 524 (default `false`: the
+    /// first attempt may have created the object, or be generating the answer).
+    pub retry_non_idempotent: bool,
 }
 
 impl Default for RetryPolicy {
@@ -52,6 +71,7 @@ impl Default for RetryPolicy {
             max_retry_after: Duration::from_secs(60),
             deadline: None,
             retry_timeouts: false,
+            retry_non_idempotent: false,
         }
     }
 }
@@ -103,9 +123,45 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets [`retry_non_idempotent`](Self::retry_non_idempotent).
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry_non_idempotent = retry;
+        self
+    }
+
     /// What is left of the deadline after `elapsed` (`None`: no deadline).
     pub(crate) fn time_left(&self, elapsed: Duration) -> Option<Duration> {
         self.deadline.map(|deadline| deadline.saturating_sub(elapsed))
+    }
+}
+
+/// What a request may do on the server, as far as sending it again goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Reads nothing changes (`GET`, `HEAD`): always safe to repeat.
+    Read,
+    /// A generation (chat, Responses, Messages, embeddings, rerank): an answer that failed is not
+    /// charged, but one the gateway gave up on (504, 524) may still be generated and billed.
+    Inference,
+    /// Anything else: creates, updates, deletes, uploads, exchanges. A 5xx may come after the
+    /// server acted.
+    Write,
+}
+
+/// The `POST` paths (relative to the base URL) that generate an answer.
+const INFERENCE_PATHS: &[&str] = &["chat/completions", "responses", "messages", "embeddings", "rerank"];
+
+impl Kind {
+    /// The kind of a request with `method` to `path` (relative to the base URL).
+    pub(crate) fn of(method: &reqwest::Method, path: &str) -> Kind {
+        use reqwest::Method;
+        if *method == Method::GET || *method == Method::HEAD {
+            Kind::Read
+        } else if *method == Method::POST && INFERENCE_PATHS.contains(&path.trim_matches('/')) {
+            Kind::Inference
+        } else {
+            Kind::Write
+        }
     }
 }
 
@@ -136,10 +192,18 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 500 | 502 | 503 | 504 | 524 | 529)
 }
 
-/// Whether `policy` retries an attempt that ended with `outcome` (retry limits aside).
-pub(crate) fn retries(policy: &RetryPolicy, outcome: Outcome) -> bool {
+/// Whether `policy` retries a request of `kind` whose attempt ended with `outcome` (retry limits
+/// aside).
+pub(crate) fn retries(policy: &RetryPolicy, kind: Kind, outcome: Outcome) -> bool {
     match outcome {
-        Outcome::Status(status, _) => is_retryable_status(status),
+        Outcome::Status(status, _) => {
+            let server_may_have_acted = match kind {
+                Kind::Read => false,
+                Kind::Inference => matches!(status, 504 | 524),
+                Kind::Write => status >= 500,
+            };
+            is_retryable_status(status) && (!server_may_have_acted || policy.retry_non_idempotent)
+        }
         Outcome::Connection => true,
         Outcome::Timeout => policy.retry_timeouts,
         Outcome::Final => false,
@@ -155,12 +219,13 @@ pub(crate) const MAX_PARSED_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 
 /// `jitter` is a uniform random number in `[0, 1)`, passed in so the decision stays pure.
 pub(crate) fn decide(
     policy: &RetryPolicy,
+    kind: Kind,
     retries_done: u32,
     elapsed: Duration,
     outcome: Outcome,
     jitter: f64,
 ) -> Decision {
-    if !retries(policy, outcome) || retries_done >= policy.max_retries {
+    if !retries(policy, kind, outcome) || retries_done >= policy.max_retries {
         return Decision::Stop;
     }
     let wait = match outcome {
@@ -222,7 +287,7 @@ mod tests {
         for status in [408, 429, 500, 502, 503, 504, 524, 529] {
             assert!(
                 matches!(
-                    decide(&policy(), 0, Duration::ZERO, Outcome::Status(status, None), 0.5),
+                    decide(&policy(), Kind::Read, 0, Duration::ZERO, Outcome::Status(status, None), 0.5),
                     Decision::RetryAfter(_)
                 ),
                 "{status}"
@@ -230,20 +295,69 @@ mod tests {
         }
         for status in [400, 401, 402, 403, 404, 413, 422, 200, 501] {
             assert_eq!(
-                decide(&policy(), 0, Duration::ZERO, Outcome::Status(status, None), 0.5),
+                decide(&policy(), Kind::Read, 0, Duration::ZERO, Outcome::Status(status, None), 0.5),
                 Decision::Stop,
                 "{status}"
             );
         }
-        assert!(matches!(decide(&policy(), 0, Duration::ZERO, Outcome::Connection, 0.5), Decision::RetryAfter(_)));
-        assert_eq!(decide(&policy(), 0, Duration::ZERO, Outcome::Final, 0.5), Decision::Stop);
+        assert!(matches!(
+            decide(&policy(), Kind::Read, 0, Duration::ZERO, Outcome::Connection, 0.5),
+            Decision::RetryAfter(_)
+        ));
+        assert_eq!(decide(&policy(), Kind::Read, 0, Duration::ZERO, Outcome::Final, 0.5), Decision::Stop);
+    }
+
+    #[test]
+    fn a_request_the_server_may_have_acted_on_is_not_sent_again_unless_asked() {
+        let retried = |policy: &RetryPolicy, kind, status| {
+            matches!(
+                decide(policy, kind, 0, Duration::ZERO, Outcome::Status(status, None), 0.5),
+                Decision::RetryAfter(_)
+            )
+        };
+        for status in [504, 524] {
+            assert!(retried(&policy(), Kind::Read, status), "{status}");
+            assert!(
+                !retried(&policy(), Kind::Inference, status),
+                "a gateway timeout may still be generating: {status}"
+            );
+            assert!(!retried(&policy(), Kind::Write, status), "{status}");
+        }
+        for status in [500, 502, 503, 529] {
+            assert!(retried(&policy(), Kind::Inference, status), "an errored answer is not billed: {status}");
+            assert!(!retried(&policy(), Kind::Write, status), "a create may have happened: {status}");
+        }
+        for status in [408, 429] {
+            assert!(retried(&policy(), Kind::Write, status), "refused before acting: {status}");
+        }
+        let opted_in = policy().retry_non_idempotent(true);
+        for (kind, status) in [(Kind::Write, 502), (Kind::Write, 524), (Kind::Inference, 524)] {
+            assert!(retried(&opted_in, kind, status), "{kind:?} {status}");
+        }
+        assert!(matches!(
+            decide(&policy(), Kind::Write, 0, Duration::ZERO, Outcome::Connection, 0.5),
+            Decision::RetryAfter(_)
+        ));
+    }
+
+    #[test]
+    fn kinds_follow_method_and_path() {
+        use reqwest::Method;
+        assert_eq!(Kind::of(&Method::GET, "keys"), Kind::Read);
+        assert_eq!(Kind::of(&Method::POST, "keys"), Kind::Write);
+        assert_eq!(Kind::of(&Method::DELETE, "keys/abc"), Kind::Write);
+        assert_eq!(Kind::of(&Method::POST, "images"), Kind::Write);
+        assert_eq!(Kind::of(&Method::POST, "auth/keys"), Kind::Write);
+        for path in ["chat/completions", "/responses", "messages", "embeddings", "rerank"] {
+            assert_eq!(Kind::of(&Method::POST, path), Kind::Inference, "{path}");
+        }
     }
 
     #[test]
     fn a_timeout_after_sending_is_retried_only_when_asked() {
-        assert_eq!(decide(&policy(), 0, Duration::ZERO, Outcome::Timeout, 0.5), Decision::Stop);
+        assert_eq!(decide(&policy(), Kind::Read, 0, Duration::ZERO, Outcome::Timeout, 0.5), Decision::Stop);
         assert!(matches!(
-            decide(&policy().retry_timeouts(true), 0, Duration::ZERO, Outcome::Timeout, 0.5),
+            decide(&policy().retry_timeouts(true), Kind::Read, 0, Duration::ZERO, Outcome::Timeout, 0.5),
             Decision::RetryAfter(_)
         ));
     }
@@ -257,20 +371,21 @@ mod tests {
         let policy = policy().max_retry_after(Duration::MAX).deadline(Duration::from_secs(10));
         for wait in [parsed, Duration::MAX] {
             assert_eq!(
-                decide(&policy, 0, Duration::from_secs(1), Outcome::Status(429, Some(wait)), 0.5),
+                decide(&policy, Kind::Read, 0, Duration::from_secs(1), Outcome::Status(429, Some(wait)), 0.5),
                 Decision::Stop
             );
         }
         let no_deadline = RetryPolicy { deadline: None, ..policy };
         assert_eq!(
-            decide(&no_deadline, 0, Duration::MAX, Outcome::Status(429, Some(Duration::MAX)), 0.5),
+            decide(&no_deadline, Kind::Read, 0, Duration::MAX, Outcome::Status(429, Some(Duration::MAX)), 0.5),
             Decision::RetryAfter(Duration::MAX)
         );
     }
 
     #[test]
     fn backoff_doubles_with_full_jitter_up_to_the_cap() {
-        let wait = |retries, jitter| decide(&policy(), retries, Duration::ZERO, Outcome::Connection, jitter);
+        let wait =
+            |retries, jitter| decide(&policy(), Kind::Read, retries, Duration::ZERO, Outcome::Connection, jitter);
         assert_eq!(wait(0, 0.5), Decision::RetryAfter(50 * MS));
         assert_eq!(wait(1, 0.5), Decision::RetryAfter(100 * MS));
         assert_eq!(wait(2, 0.5), Decision::RetryAfter(125 * MS), "capped at max_backoff 250ms");
@@ -279,15 +394,21 @@ mod tests {
 
     #[test]
     fn stops_at_the_retry_limit_and_when_off() {
-        assert_eq!(decide(&policy(), 3, Duration::ZERO, Outcome::Connection, 0.5), Decision::Stop);
-        assert_eq!(decide(&RetryPolicy::none(), 0, Duration::ZERO, Outcome::Status(503, None), 0.5), Decision::Stop);
+        assert_eq!(decide(&policy(), Kind::Read, 3, Duration::ZERO, Outcome::Connection, 0.5), Decision::Stop);
+        assert_eq!(
+            decide(&RetryPolicy::none(), Kind::Read, 0, Duration::ZERO, Outcome::Status(503, None), 0.5),
+            Decision::Stop
+        );
     }
 
     #[test]
     fn retry_after_wins_and_is_capped() {
         let after = |secs| Outcome::Status(429, Some(Duration::from_secs(secs)));
-        assert_eq!(decide(&policy(), 0, Duration::ZERO, after(7), 0.1), Decision::RetryAfter(Duration::from_secs(7)));
-        assert_eq!(decide(&policy(), 0, Duration::ZERO, after(31), 0.1), Decision::Stop);
+        assert_eq!(
+            decide(&policy(), Kind::Read, 0, Duration::ZERO, after(7), 0.1),
+            Decision::RetryAfter(Duration::from_secs(7))
+        );
+        assert_eq!(decide(&policy(), Kind::Read, 0, Duration::ZERO, after(31), 0.1), Decision::Stop);
     }
 
     #[test]
@@ -295,10 +416,10 @@ mod tests {
         let policy = policy().deadline(Duration::from_secs(10));
         let after = Outcome::Status(503, Some(Duration::from_secs(3)));
         assert_eq!(
-            decide(&policy, 0, Duration::from_secs(6), after, 0.5),
+            decide(&policy, Kind::Read, 0, Duration::from_secs(6), after, 0.5),
             Decision::RetryAfter(Duration::from_secs(3))
         );
-        assert_eq!(decide(&policy, 0, Duration::from_secs(7), after, 0.5), Decision::Stop);
+        assert_eq!(decide(&policy, Kind::Read, 0, Duration::from_secs(7), after, 0.5), Decision::Stop);
     }
 
     #[test]

@@ -42,12 +42,12 @@ impl Progress<ChatStreamChunk> for ChatStreamAccumulator {
     // Chat's `[DONE]` is its end, whether or not every choice said why it finished.
     const DONE_COMPLETES: bool = true;
 
-    fn push(&mut self, chunk: &ChatStreamChunk) -> Option<ApiError> {
+    fn push(&mut self, chunk: &ChatStreamChunk) -> Option<Error> {
         ChatStreamAccumulator::push(self, chunk);
         let body = chunk.error.clone()?;
         let mut error = ApiError::from_error_body(200, body);
         error.generation_id = Some(chunk.id.clone());
-        Some(error)
+        Some(Error::Api(Box::new(error)))
     }
 
     fn is_complete(&self) -> bool {
@@ -90,7 +90,9 @@ impl EventStream<ChatStreamChunk> {
                 Ok(chunk) => chunk
                     .choices
                     .into_iter()
-                    .find(|c| c.index == 0)
+                    .enumerate()
+                    .find(|(at, c)| c.index.unwrap_or(*at as u32) == 0)
+                    .map(|(_, c)| c)
                     .and_then(|c| c.delta.content)
                     .filter(|t| !t.is_empty())
                     .map(Ok),
@@ -125,7 +127,10 @@ pub struct ChatStreamAccumulator {
 
 #[derive(Debug, Clone, Default)]
 struct ChoiceParts {
+    /// The choice's `index`, or (when the server sent none) its place in the chunk.
     index: u32,
+    /// Whether the server sent `index` (an absent one is not written into the result).
+    index_sent: bool,
     content: String,
     has_content: bool,
     reasoning: Option<String>,
@@ -154,8 +159,10 @@ impl ChatStreamAccumulator {
         // Every chunk repeats these; take them once (and the optional ones whenever they come).
         if self.head.is_empty() {
             self.head.insert("id".into(), json!(chunk.id));
-            self.head.insert("created".into(), json!(chunk.created));
             self.head.insert("model".into(), json!(chunk.model));
+        }
+        if let (Some(created), false) = (chunk.created, self.head.contains_key("created")) {
+            self.head.insert("created".into(), json!(created));
         }
         for (key, value) in [
             ("provider", &chunk.provider),
@@ -169,8 +176,9 @@ impl ChatStreamAccumulator {
         if let Some(usage) = &chunk.usage {
             self.usage = serde_json::to_value(usage).ok();
         }
-        for delta in &chunk.choices {
-            let choice = choice_at(&mut self.choices, delta.index);
+        for (at, delta) in chunk.choices.iter().enumerate() {
+            let choice = choice_at(&mut self.choices, delta.index.unwrap_or(at as u32));
+            choice.index_sent |= delta.index.is_some();
             let d = &delta.delta;
             if let Some(text) = &d.content {
                 choice.content.push_str(text);
@@ -279,11 +287,10 @@ impl ChoiceParts {
         set("tool_calls", Value::Array(calls));
         set("images", Value::Array(self.images));
         set("annotations", Value::Array(self.annotations));
-        let mut choice = json!({
-            "index": self.index,
-            "message": message,
-            "finish_reason": self.finish_reason,
-        });
+        let mut choice = json!({ "message": message, "finish_reason": self.finish_reason });
+        if self.index_sent {
+            choice["index"] = json!(self.index);
+        }
         if let Some(native) = self.native_finish_reason {
             choice["native_finish_reason"] = json!(native);
         }

@@ -94,7 +94,9 @@ impl VideoJob {
     /// is a [`Error::Transport`] timeout. Errors while polling end the wait too (the client's
     /// retry policy applies to each poll).
     pub async fn wait(&mut self, deadline: Duration) -> Result<&VideoGenerationResponse, Error> {
-        let give_up = tokio::time::Instant::now() + deadline;
+        // A deadline too far away to be an instant (`Duration::MAX`) is none.
+        let give_up = tokio::time::Instant::now().checked_add(deadline);
+        let past = |at: Option<tokio::time::Instant>| at.is_some_and(|at| tokio::time::Instant::now() >= at);
         let mut pause = self.poll.0;
         loop {
             match status(&self.job).as_str() {
@@ -102,15 +104,15 @@ impl VideoJob {
                 "failed" | "cancelled" | "expired" => return Err(self.failure()),
                 _ => {}
             }
-            let now = tokio::time::Instant::now();
-            if now >= give_up {
+            if past(give_up) {
                 return Err(Error::timeout(deadline, &self.job.id, "the video job's deadline"));
             }
-            tokio::time::sleep(pause.min(give_up - now)).await;
-            if tokio::time::Instant::now() >= give_up {
+            let left = give_up.map_or(Duration::MAX, |at| at.saturating_duration_since(tokio::time::Instant::now()));
+            tokio::time::sleep(pause.min(left)).await; // tokio caps a wait past its far future
+            if past(give_up) {
                 return Err(Error::timeout(deadline, &self.job.id, "the video job's deadline"));
             }
-            pause = (pause * 2).min(self.poll.1);
+            pause = pause.saturating_mul(2).min(self.poll.1);
             self.refresh().await?;
         }
     }

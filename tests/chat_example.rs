@@ -143,7 +143,13 @@ async fn a_multi_line_server_message_is_still_one_stderr_line() {
         let out = run_chat(&server, &["hi"]).await;
         assert_eq!(out.status.code(), Some(1));
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        // One line for the error, and one per retry the library logged (at `warn`), each whole.
+        let errors = stderr.lines().filter(|l| l.starts_with("error: ")).count();
+        assert_eq!(errors, 1, "{stderr}");
+        assert!(
+            stderr.lines().all(|l| l.starts_with("error: ") || l.starts_with("WARN: retrying request")),
+            "{stderr}"
+        );
     }
 }
 

@@ -282,17 +282,24 @@ fn a_field_that_does_not_fit_is_dropped_not_the_whole_chunk() {
     let chunk: ChatStreamChunk = serde_json::from_str(DEEPSEEK_NOVITA_CHUNK).unwrap();
     let choice = &chunk.choices[0];
     assert_eq!(choice.delta.content.as_deref(), Some("Hello"), "the text survives");
-    assert_eq!(choice.logprobs, None, "the legacy logprobs do not fit and are dropped");
+    // The legacy object has none of the spec's fields, which may be null: it reads as logprobs
+    // without content, nothing invented from it.
+    assert_eq!(choice.logprobs, Some(openrouter_bindings::types::ChatTokenLogprobs::default()));
 
     // Other non-essential fields of the wrong shape: dropped, the response kept.
     let mut body = response();
-    body["usage"] = json!("lots");
     body["choices"][0]["logprobs"] = json!([1, 2]);
     body["choices"][0]["native_finish_reason"] = json!({"odd": true});
     body["provider"] = json!(42);
     let typed: ChatResponse = serde_json::from_value(body).unwrap();
-    assert_eq!((typed.usage, typed.provider.as_deref()), (None, None));
+    assert_eq!((&typed.choices[0].logprobs, typed.provider.as_deref()), (&None, None));
     assert_eq!(typed.choices[0].native_finish_reason, None);
+
+    // Usage is essential (money): one that does not fit fails the answer, never `None`.
+    let mut body = response();
+    body["usage"] = json!("lots");
+    let error = serde_json::from_value::<ChatResponse>(body).unwrap_err().to_string();
+    assert!(error.contains("ChatUsage"), "{error}");
 
     // Essential ones still fail, with their path.
     let mut body = response();
@@ -312,7 +319,7 @@ fn openrouters_documented_example_decodes_without_index_or_finish_reason() {
     });
     let typed: ChatResponse = serde_json::from_value(body).unwrap();
     let choice = &typed.choices[0];
-    assert_eq!((choice.index, &choice.finish_reason), (0, &None));
+    assert_eq!((choice.index, &choice.finish_reason), (None, &None), "what was not sent is not invented");
     match &choice.message.annotations[0] {
         Annotation::FileAnnotation(file) => {
             assert_eq!((file.file.hash.as_str(), file.file.content.len()), ("abc123", 1))
@@ -350,13 +357,13 @@ fn answers_of_openai_compatible_servers_decode() {
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
     });
     let typed: ChatResponse = serde_json::from_value(body).unwrap();
-    assert_eq!(typed.created, 1_700_000_000, "a float `created` is read as the integer it means");
-    assert_eq!(typed.choices[0].index, 0);
+    assert_eq!(typed.created, Some(1_700_000_000), "a float `created` is read as the integer it means");
+    assert_eq!(typed.choices[0].index, None, "no index was sent");
     assert!(typed.choices[0].message.tool_calls.is_empty() && typed.choices[0].message.annotations.is_empty());
     assert_eq!(typed.text().unwrap(), "hi");
 
     let chunk = json!({"id": "chatcmpl-1", "object": "chat.completion.chunk", "model": "local",
         "choices": [{"delta": {"content": "hi", "tool_calls": null}}]});
     let typed: ChatStreamChunk = serde_json::from_value(chunk).unwrap();
-    assert_eq!((typed.created, typed.choices[0].index, &typed.choices[0].finish_reason), (0, 0, &None));
+    assert_eq!((typed.created, typed.choices[0].index, &typed.choices[0].finish_reason), (None, None, &None));
 }

@@ -165,9 +165,11 @@ fn edit_derives(attrs: &mut [Attribute], name: &str, edit: impl Fn(&mut Vec<Stri
     Ok(())
 }
 
-/// Response fields the user cannot do without (`field` in any type, or `Type.field`): a value that
-/// does not fit them fails the response, as it should. `type` is also here: it is the tag that
-/// tells union branches apart. An error is never dropped.
+/// Response fields the user cannot do without (`field` in any type, `Type.field`, or `*suffix`):
+/// a value that does not fit them fails the response, as it should, and lists among them decode
+/// whole. `type` is also here: it is the tag that tells union branches apart. An error is never
+/// dropped. Money, usage and identity are essential everywhere: costs, token counts, ids and the
+/// secrets a key's creation returns once.
 pub const ESSENTIAL_FIELDS: &[&str] = &[
     "id",
     "choices",
@@ -180,26 +182,37 @@ pub const ESSENTIAL_FIELDS: &[&str] = &[
     "name",
     "error",
     "type_",
+    "ImageGenerationResponse.data",
+    "usage",
+    "cost",
+    "*_cost",
+    "cost_details",
+    "*_tokens",
+    "*_id",
+    "key",
+    "hash",
 ];
 
-/// Every other field of a response type is decoded leniently (`crate::lenient` in the main
-/// crate): a value that does not fit is dropped to `None` (or to the type's default, when the
-/// field is required and the type has one) and logged at `debug`, instead of failing the whole
-/// response or stream. An optional list that is `null` is an empty list, essential or not.
+/// Whether a field is essential ([`ESSENTIAL_FIELDS`]).
+fn is_essential(field: &str, qualified: &str) -> bool {
+    ESSENTIAL_FIELDS.iter().any(|e| match e.strip_prefix('*') {
+        Some(suffix) => field.ends_with(suffix),
+        None => *e == field || *e == qualified,
+    })
+}
+
+/// Gives every field of a response type the decoding of the leniency rule (`crate::lenient` in
+/// the main crate, where the rule is written out): numbers also from numeric strings, lists
+/// element by element, essential fields exact, a missing or unfit required field an error, and
+/// only optional fields that are not essential dropped to `None`. An optional field that is
+/// missing is `None` even where the spec says "required, may be null".
 ///
 /// Real traffic departs from the spec this way: a provider's legacy `logprobs` object, a float
-/// `created`, a choice without `index`, `"tool_calls": null` from servers built on openai-python's
-/// types.
+/// `created`, a cost sent as a string, `"tool_calls": null` from servers built on openai-python's
+/// types, a nullable field left out by servers that drop nulls (LiteLLM).
 pub fn lenient_responses(file: &mut syn::File, roots: &[&str]) -> Result<(), Error> {
     let mut items: Vec<&mut Item> = Vec::new();
     collect_items(&mut file.items, &mut items);
-    let defaults: Vec<String> = items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Struct(s) if has_derive(&s.attrs, "Default") => Some(s.ident.to_string()),
-            _ => None,
-        })
-        .collect();
     let reachable = reachable_types(&items, roots);
     let mut changed = 0;
     for item in items {
@@ -211,12 +224,14 @@ pub fn lenient_responses(file: &mut syn::File, roots: &[&str]) -> Result<(), Err
             let Some(ident) = &field.ident else { continue };
             let ty = tokens(&field.ty);
             let (name, qualified) = (ident.to_string(), format!("{}.{ident}", item.ident));
-            let essential = ESSENTIAL_FIELDS.iter().any(|e| *e == name || *e == qualified);
-            let with = match lenient_fn(&ty, essential, &defaults) {
-                Some(with) => with,
+            let optional = ty.starts_with("::std::option::Option<") || has_serde_option(&field.attrs, "default");
+            match lenient_fn(&ty, is_essential(&name, &qualified), optional) {
+                Some(with) => set_serde_deserialize_with(&mut field.attrs, with, optional)?,
+                None if optional && !has_serde_option(&field.attrs, "default") => field
+                    .attrs
+                    .extend(Attribute::parse_outer.parse_str("#[serde(default)]").map_err(|e| Error(e.to_string()))?),
                 None => continue,
-            };
-            set_serde_deserialize_with(&mut field.attrs, with)?;
+            }
             changed += 1;
         }
     }
@@ -310,30 +325,46 @@ fn setters_for(item: &syn::ItemStruct) -> Result<Item, Error> {
         .map_err(|e| Error(format!("the setters of {name} do not parse: {e}")))
 }
 
-/// The `crate::lenient` function a field of type `ty` decodes with, if any.
-fn lenient_fn(ty: &str, essential: bool, defaults: &[String]) -> Option<&'static str> {
+/// The `crate::lenient` function a response field of type `ty` decodes with, if any.
+fn lenient_fn(ty: &str, essential: bool, optional: bool) -> Option<&'static str> {
+    const NUMBERS: &[&str] = &["u8", "u16", "u32", "u64", "i32", "i64", "f32", "f64"];
     const SCALARS: &[&str] = &["::std::string::String", "bool", "u8", "u16", "u32", "u64", "i32", "i64", "f32", "f64"];
-    let is_list =
-        ["::std::vec::Vec<", "::serde_json::Map<", "::std::collections::HashMap<"].iter().any(|p| ty.starts_with(p));
-    if essential {
-        return is_list.then_some("crate::lenient::null_as_default");
+    const VEC: &str = "::std::vec::Vec<";
+    let is_map = ["::serde_json::Map<", "::std::collections::HashMap<"].iter().any(|p| ty.starts_with(p));
+    if ty.starts_with(VEC) {
+        return Some(if essential { "crate::lenient::null_as_default" } else { "crate::lenient::list" });
     }
-    if let Some(inner) = ty.strip_prefix("::std::option::Option<").and_then(|t| t.strip_suffix('>')) {
-        return Some(if SCALARS.contains(&inner) {
-            "crate::lenient::scalar_or_none"
+    if is_map {
+        return Some(if essential || !optional {
+            "crate::lenient::null_as_default"
         } else {
-            "crate::lenient::or_none"
+            "crate::lenient::or_default"
         });
     }
-    if SCALARS.contains(&ty) {
-        return Some("crate::lenient::scalar_or_default");
+    if let Some(inner) = ty.strip_prefix("::std::option::Option<").and_then(|t| t.strip_suffix('>')) {
+        return match (essential, inner) {
+            (true, inner) if NUMBERS.contains(&inner) => Some("crate::lenient::exact_or_null"),
+            (true, _) => None,
+            (false, inner) if inner.starts_with(VEC) => Some("crate::lenient::list_or_null"),
+            (false, inner) if SCALARS.contains(&inner) => Some("crate::lenient::scalar_or_none"),
+            (false, _) => Some("crate::lenient::or_none"),
+        };
     }
-    (is_list || defaults.iter().any(|d| d == ty)).then_some("crate::lenient::or_default")
+    // Required strings and booleans decode as serde does (there is nothing to convert).
+    NUMBERS.contains(&ty).then_some(if essential { "crate::lenient::exact" } else { "crate::lenient::scalar" })
 }
 
-/// Sets `#[serde(default, deserialize_with = "...")]` on a field, keeping its other serde options
-/// (`rename`, `skip_serializing_if`) and dropping typify's `deserialize_with`.
-fn set_serde_deserialize_with(attrs: &mut Vec<Attribute>, with: &str) -> Result<(), Error> {
+/// Whether a field's `#[serde(...)]` has `option` (`default`, `flatten`).
+fn has_serde_option(attrs: &[Attribute], option: &str) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
+        a.meta.require_list().is_ok_and(|l| split_top_level(&l.tokens.to_string()).iter().any(|o| o == option))
+    })
+}
+
+/// Sets `#[serde(deserialize_with = "...")]` on a field, with `default` when the field is
+/// optional, keeping its other serde options (`rename`, `skip_serializing_if`) and dropping
+/// typify's `deserialize_with`.
+fn set_serde_deserialize_with(attrs: &mut Vec<Attribute>, with: &str, optional: bool) -> Result<(), Error> {
     let mut options = Vec::new();
     attrs.retain(|attr| {
         if !attr.path().is_ident("serde") {
@@ -345,7 +376,9 @@ fn set_serde_deserialize_with(attrs: &mut Vec<Attribute>, with: &str) -> Result<
         false
     });
     options.retain(|o| o != "default" && !o.starts_with("deserialize_with"));
-    options.insert(0, "default".into());
+    if optional {
+        options.insert(0, "default".into());
+    }
     options.push(format!("deserialize_with = \"{with}\""));
     let parsed = Attribute::parse_outer
         .parse_str(&format!("#[serde({})]", options.join(", ")))
@@ -569,7 +602,7 @@ mod tests {
     }
 
     #[test]
-    fn non_essential_response_fields_decode_leniently_and_essential_ones_do_not() {
+    fn response_fields_follow_the_leniency_rule() {
         let mut file: syn::File = syn::parse_str(
             "pub mod types {
                 #[derive(::serde::Deserialize)]
@@ -577,11 +610,16 @@ mod tests {
                     pub id: ::std::string::String,
                     #[serde(default, skip_serializing_if = \"::std::vec::Vec::is_empty\")]
                     pub tool_calls: ::std::vec::Vec<u8>,
+                    pub models: ::std::vec::Vec<Usage>,
                     #[serde(deserialize_with = \"::std::option::Option::deserialize\")]
                     pub finish_reason: ::std::option::Option<::std::string::String>,
-                    #[serde(rename = \"stats\", skip_serializing_if = \"::std::option::Option::is_none\")]
+                    #[serde(rename = \"lp\", skip_serializing_if = \"::std::option::Option::is_none\")]
+                    pub logprobs: ::std::option::Option<Usage>,
+                    #[serde(deserialize_with = \"::std::option::Option::deserialize\")]
                     pub usage: ::std::option::Option<Usage>,
                     pub created: u64,
+                    pub total_cost: f64,
+                    pub cached_tokens: ::std::option::Option<u32>,
                     pub object: Kind,
                 }
                 #[derive(::serde::Deserialize, Default)]
@@ -594,17 +632,19 @@ mod tests {
         .unwrap();
         lenient_responses(&mut file, &["Root"]).unwrap();
         let out = prettyplease::unparse(&file).replace('\n', " ");
-        let has = |field: &str, attrs: &str| {
-            let collapsed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
-            collapsed.contains(&format!("{attrs} pub {field}"))
-        };
-        assert!(has("id", "{"), "essential: untouched\n{out}");
+        let collapsed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        let has = |field: &str, attrs: &str| collapsed.contains(&format!("{attrs} pub {field}:"));
+        assert!(has("id", "{"), "essential and required: untouched\n{out}");
         assert!(
             has(
                 "tool_calls",
                 r#"#[serde( default, skip_serializing_if = "::std::vec::Vec::is_empty", deserialize_with = "crate::lenient::null_as_default" )]"#
             ),
-            "{out}"
+            "an essential list decodes whole: {out}"
+        );
+        assert!(
+            has("models", r#"#[serde(deserialize_with = "crate::lenient::list")]"#),
+            "a required list: element by element, and no `default` (missing is an error): {out}"
         );
         assert!(
             has("finish_reason", r#"#[serde(default, deserialize_with = "crate::lenient::scalar_or_none")]"#),
@@ -612,21 +652,26 @@ mod tests {
         );
         assert!(
             has(
-                "usage",
-                r#"#[serde( default, rename = "stats", skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "crate::lenient::or_none" )]"#
+                "logprobs",
+                r#"#[serde( default, rename = "lp", skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "crate::lenient::or_none" )]"#
             ),
             "{out}"
         );
         assert!(
-            has("created", r#"#[serde(default, deserialize_with = "crate::lenient::scalar_or_default")]"#),
+            has("usage", r#"#[serde(deserialize_with = "::std::option::Option::deserialize")] #[serde(default)]"#),
+            "essential: decoded as the spec says, missing read as null: {out}"
+        );
+        assert!(has("created", r#"#[serde(deserialize_with = "crate::lenient::scalar")]"#), "{out}");
+        assert!(has("total_cost", r#"#[serde(deserialize_with = "crate::lenient::exact")]"#), "{out}");
+        assert!(
+            has("cached_tokens", r#"#[serde(default, deserialize_with = "crate::lenient::exact_or_null")]"#),
             "{out}"
         );
-        assert!(has("object", ","), "no default for this enum: untouched\n{out}");
+        assert!(has("object", ","), "a required enum: untouched\n{out}");
         assert!(
-            has("total", r#"#[serde(default, deserialize_with = "crate::lenient::scalar_or_default")]"#),
+            has("total", r#"#[serde(deserialize_with = "crate::lenient::scalar")]"#),
             "reached through `usage`: {out}"
         );
-        let collapsed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(collapsed.contains("pub struct RequestOnly { pub created: u64, }"), "not reachable: untouched\n{out}");
     }
 

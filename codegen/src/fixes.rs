@@ -35,6 +35,15 @@ pub enum Change {
     /// Replaces the schema at the target by `with`, while the value at the pointer `when.0`
     /// (relative to the target) is still the string `when.1`.
     Replace { when: (&'static str, &'static str), with: &'static str },
+    /// Takes properties out of the object schema's `required` list: real servers leave them out.
+    /// The schema must still be there, and once upstream requires none of those it has, the fix
+    /// fails the build (retire it); properties an older spec does not have need nothing. The
+    /// generated field becomes an `Option`: nothing is invented for a value the server did not
+    /// send.
+    Unrequire(&'static [&'static str]),
+    /// The change, where the target exists: for a schema that earlier specs did not have yet
+    /// (the history replay builds them), which then needs nothing.
+    WherePresent(&'static Change),
 }
 
 /// Every fix the published spec needs, applied in order.
@@ -114,6 +123,84 @@ pub const FIXES: &[Fix] = &[
         reason: "the reasoning docs document `max_tokens`, `exclude` and `enabled` (WIRE.md section 6, item 7)",
         target: "/components/schemas/ChatRequest/properties/reasoning",
         change: Change::AddProperties(REASONING_OPTIONS),
+    },
+    Fix {
+        name: "servers-omit-choice-index",
+        reason: "OpenRouter's own documented answers (the PDF example) and OpenAI-compatible servers send choices \
+                 without `index`; required, the whole answer would fail",
+        target: "/components/schemas/ChatChoice",
+        change: Change::Unrequire(&["index"]),
+    },
+    Fix {
+        name: "servers-omit-stream-choice-index",
+        reason: "the same for streamed choices (tests/serde.rs, answers_of_openai_compatible_servers_decode)",
+        target: "/components/schemas/ChatStreamChoice",
+        change: Change::Unrequire(&["index"]),
+    },
+    Fix {
+        name: "servers-omit-chunk-created",
+        reason: "OpenAI-compatible servers (llama.cpp, mock servers) send chunks without `created`",
+        target: "/components/schemas/ChatStreamChunk",
+        change: Change::Unrequire(&["created"]),
+    },
+    Fix {
+        name: "servers-omit-created",
+        reason: "a response assembled from such chunks has no `created` either; required, the paid answer \
+                 would be lost at the end of its stream",
+        target: "/components/schemas/ChatResult",
+        change: Change::Unrequire(&["created"]),
+    },
+    Fix {
+        name: "servers-omit-model-list-fields",
+        reason: "`total_count` and `links` are recent OpenRouter additions: earlier answers and every \
+                 OpenAI-compatible `/models` lack them, and a list that decodes loses no model",
+        target: "/components/schemas/ModelsListResponse",
+        change: Change::Unrequire(&["total_count", "links"]),
+    },
+    Fix {
+        name: "servers-omit-responses-fields",
+        reason: "servers that leave nulls and defaults out (LiteLLM) and OpenRouter's own documented examples send \
+                 Responses results without these; openai-python reads them. `id`, `created_at`, `model` and \
+                 `output` stay required",
+        target: "/components/schemas/OpenResponsesResult",
+        change: Change::Unrequire(&[
+            "object",
+            "status",
+            "error",
+            "incomplete_details",
+            "tools",
+            "tool_choice",
+            "parallel_tool_calls",
+        ]),
+    },
+    Fix {
+        name: "messages-delta-cost",
+        reason: "OpenRouter sends the cost of a streamed Messages answer in `message_delta.usage` (`cost`, \
+                 `is_byok`, `cost_details`, as the non-streamed `MessagesResult.usage` has them); without them a \
+                 streamed answer has no cost",
+        target: "/components/schemas/MessagesDeltaEvent/properties/usage",
+        change: Change::AddProperties(
+            r##"{
+            "cost": {"type": "number", "format": "double", "nullable": true, "description": "What the request cost, in credits (USD)."},
+            "is_byok": {"type": "boolean", "description": "Whether the request used your own provider key (BYOK)."},
+            "cost_details": {"$ref": "#/components/schemas/CostDetails"}
+        }"##,
+        ),
+    },
+    Fix {
+        name: "image-links",
+        reason: "providers answer with a link to the image instead of its bytes (OpenAI's `url`, with \
+                 `response_format: url`); with `b64_json` required, such an image would be lost",
+        target: "/components/schemas/ImageGenerationResponse/properties/data/items",
+        change: Change::WherePresent(&Change::Unrequire(&["b64_json"])),
+    },
+    Fix {
+        name: "image-url",
+        reason: "the same: the link's property",
+        target: "/components/schemas/ImageGenerationResponse/properties/data/items",
+        change: Change::WherePresent(&Change::AddProperties(
+            r#"{"url": {"type": "string", "description": "A link to the image (fetched without the API key)."}}"#,
+        )),
     },
 ];
 
@@ -310,6 +397,12 @@ pub const PAGE_FIXES: &[Fix] = &[
         ),
     },
     Fix {
+        name: "servers-omit-choice-index",
+        reason: "OpenRouter's own documented answers (the PDF example) send choices without `index`",
+        target: "/components/schemas/ChatResponseChoice",
+        change: Change::Unrequire(&["index"]),
+    },
+    Fix {
         name: "effort-max",
         reason: "the SDKs accept effort `max` (WIRE.md section 6, item 8)",
         target: "/components/schemas/ChatGenerationParamsReasoningEffort/enum",
@@ -379,7 +472,7 @@ const STREAM_CHUNK: &str = r##"{
             "system_fingerprint": {"type": "string", "nullable": true},
             "service_tier": {"type": "string", "nullable": true}
         },
-        "required": ["id", "choices", "created", "model", "object"]
+        "required": ["id", "choices", "model", "object"]
     },
     "StreamChoice": {
         "type": "object",
@@ -392,7 +485,7 @@ const STREAM_CHUNK: &str = r##"{
             "logprobs": {"allOf": [{"$ref": "#/components/schemas/ChatMessageTokenLogprobs"}], "nullable": true},
             "error": {"allOf": [{"$ref": "#/components/schemas/ErrorBody"}]}
         },
-        "required": ["index", "delta"]
+        "required": ["delta"]
     },
     "Delta": {
         "type": "object",
@@ -448,8 +541,19 @@ pub fn applicable(document: &Value) -> Vec<(&'static str, Result<(), String>)> {
 }
 
 fn apply_one(spec: &mut Value, fix: &Fix) -> Result<(), String> {
-    let target = spec.pointer_mut(fix.target).ok_or("upstream no longer has this spot")?;
-    match &fix.change {
+    apply_change(spec, fix.target, &fix.change)
+}
+
+fn apply_change(spec: &mut Value, pointer: &str, change: &Change) -> Result<(), String> {
+    if let Change::WherePresent(change) = change {
+        return match spec.pointer(pointer) {
+            Some(_) => apply_change(spec, pointer, change),
+            None => Ok(()),
+        };
+    }
+    let target = spec.pointer_mut(pointer).ok_or("upstream no longer has this spot")?;
+    match change {
+        Change::WherePresent(_) => unreachable!("handled above"),
         Change::AddProperties(text) => {
             let properties = target
                 .as_object_mut()
@@ -476,6 +580,19 @@ fn apply_one(spec: &mut Value, fix: &Fix) -> Result<(), String> {
                 return Err(format!("`{pointer}` is no longer `{expected}`"));
             }
             *target = serde_json::from_str(with).expect("fix replacements are valid JSON");
+            Ok(())
+        }
+        Change::Unrequire(names) => {
+            let present = names.iter().filter(|name| target.pointer(&format!("/properties/{name}")).is_some()).count();
+            let mut removed = 0;
+            if let Some(required) = target.get_mut("required").and_then(Value::as_array_mut) {
+                let before = required.len();
+                required.retain(|r| !names.iter().any(|name| r == name));
+                removed = before - required.len();
+            }
+            if present > 0 && removed == 0 {
+                return Err(format!("upstream no longer requires any of {names:?}"));
+            }
             Ok(())
         }
         Change::BranchToRef(replacements) => {

@@ -12,6 +12,9 @@ use crate::{
     types::{SpeechRequest, SttRequest, SttResponse},
 };
 
+/// # Conveniences of the `audio` area (feature `audio`)
+///
+/// Speech and transcription builders; its generated operations are in the block headed "The `audio` area".
 impl Client {
     /// Speech from text: `model` reads `input` aloud.
     ///

@@ -97,6 +97,9 @@ macro_rules! list_setters {
 static EMPTY_ASSISTANT: LazyLock<ChatAssistantMessage> =
     LazyLock::new(|| serde_json::from_slice(br#"{"role": "assistant"}"#).expect("`role` is the only required field"));
 
+/// # Conveniences of the `chat` area (feature `chat`)
+///
+/// The chat builder; its generated operations are in the block headed "The `chat` area".
 impl Client {
     /// Starts a chat completion request for `model` (an OpenRouter model id).
     pub fn chat(&self, model: impl Into<String>) -> ChatRequestBuilder {

@@ -11,6 +11,9 @@ use crate::{
     types::{CreateEmbeddingsRequest, CreateEmbeddingsResponse},
 };
 
+/// # Conveniences of the `embeddings` area (feature `embeddings`)
+///
+/// The embeddings builder; its generated operations are in the block headed "The `embeddings` area".
 impl Client {
     /// An embeddings request for `model`; add the text with [`input`](EmbeddingsRequestBuilder::input).
     ///

@@ -14,6 +14,9 @@ use crate::{
     types::{CreateImagesEvent, ImageGenerationRequest, ImageGenerationResponse},
 };
 
+/// # Conveniences of the `images` area (feature `images`)
+///
+/// The image generation builder; its generated operations are in the block headed "The `images` area".
 impl Client {
     /// An image generation request: `model` draws `prompt`.
     ///

@@ -18,6 +18,9 @@ use crate::{
     types::{MessagesRequest, MessagesResult, MessagesStreamEvents},
 };
 
+/// # Conveniences of the `messages` area (feature `messages`)
+///
+/// The Messages API builder; its generated operations are in the block headed "The `messages` area".
 impl Client {
     /// A Messages API request for `model`; add messages, then
     /// [`send`](MessagesRequestBuilder::send) or [`stream`](MessagesRequestBuilder::stream).

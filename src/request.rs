@@ -18,8 +18,9 @@ use crate::{Client, Error, RetryPolicy};
 
 /// One operation call being built. A problem found while building it (a parameter that does not
 /// serialize, an empty path segment) is kept and returned by `send()`, before anything is sent.
-pub(crate) struct Call<'a> {
-    client: &'a Client,
+pub(crate) struct Call {
+    /// A clone (one `Arc`), so that a call's future is `'static` and can be spawned.
+    client: Client,
     method: Method,
     /// Relative to the base URL, `{name}` placeholders filled by [`Call::path_param`].
     path: String,
@@ -32,7 +33,7 @@ pub(crate) struct Call<'a> {
     timeout: Option<Duration>,
 }
 
-impl fmt::Debug for Call<'_> {
+impl fmt::Debug for Call {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
             .field("method", &self.method)
@@ -78,10 +79,10 @@ pub(crate) fn path_segment(name: &str, value: &impl Serialize) -> Result<String,
     Ok(encoded)
 }
 
-impl<'a> Call<'a> {
-    pub(crate) fn new(client: &'a Client, method: Method, path: &str, operation: &'static str) -> Self {
+impl Call {
+    pub(crate) fn new(client: &Client, method: Method, path: &str, operation: &'static str) -> Self {
         Call {
-            client,
+            client: client.clone(),
             method,
             path: path.to_owned(),
             operation,
@@ -226,7 +227,7 @@ impl<'a> Call<'a> {
         let options = self.client.call_options(self.retry, self.timeout, None, None);
         let request =
             Request { method: self.method, path: self.path, query: self.query, headers: self.headers, body: self.body };
-        let client = self.client.clone();
+        let client = self.client;
         async move {
             let started = std::time::Instant::now();
             let result = execute(client, request, options, started).await;

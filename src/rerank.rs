@@ -11,6 +11,9 @@ use crate::{
     types::{CreateRerankRequest, CreateRerankResponse},
 };
 
+/// # Conveniences of the `rerank` area (feature `rerank`)
+///
+/// The rerank builder; its generated operations are in the block headed "The `rerank` area".
 impl Client {
     /// A rerank request: `model` scores documents against `query`.
     ///

@@ -18,6 +18,9 @@ use crate::{
     types::{OpenResponsesResult, ResponsesRequest, StreamEvents},
 };
 
+/// # Conveniences of the `responses` area (feature `responses`)
+///
+/// The Responses API builder; its generated operations are in the block headed "The `responses` area".
 impl Client {
     /// A Responses API request for `model`; add input, then [`send`](ResponsesRequestBuilder::send)
     /// or [`stream`](ResponsesRequestBuilder::stream).

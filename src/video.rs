@@ -11,6 +11,9 @@ use crate::{
     types::{VideoGenerationRequest, VideoGenerationResponse},
 };
 
+/// # Conveniences of the `video` area (feature `video`)
+///
+/// The video job builder; its generated operations are in the block headed "The `video` area".
 impl Client {
     /// A video generation job: `model` films `prompt`.
     ///

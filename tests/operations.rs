@@ -46,3 +46,53 @@ async fn an_operations_error_status_is_a_typed_api_error_with_the_server_body() 
     let api = error.as_api().expect("an API error");
     assert_eq!((error.status(), api.message()), (Some(404), "Not Found"));
 }
+
+/// A generated call owns a clone of its client: its future is `Send + 'static`, so it can be
+/// spawned, and the client can go out of scope first. One call of each area (the bodies of the
+/// generation areas through their conveniences, which spawn the same way).
+#[tokio::test]
+async fn a_call_of_every_area_can_be_spawned() {
+    let mock = MockServer::start().await;
+    let client = mock.client();
+    let mut spawned: Vec<tokio::task::JoinHandle<Result<(), openrouter_bindings::Error>>> = Vec::new();
+    macro_rules! spawn {
+        ($call:expr) => {
+            spawned.push(tokio::spawn({
+                let call = $call;
+                async move { call.await.map(drop) }
+            }))
+        };
+    }
+    #[cfg(feature = "chat")]
+    spawn!(client.chat("m").user("hi").send());
+    #[cfg(feature = "models")]
+    spawn!(client.get_models().send());
+    #[cfg(feature = "generations")]
+    spawn!(client.get_generation("gen-1").send());
+    #[cfg(feature = "credits")]
+    spawn!(client.get_credits().send());
+    #[cfg(feature = "embeddings")]
+    spawn!(client.list_embeddings_models().send());
+    #[cfg(feature = "responses")]
+    spawn!(client.responses("m").input("hi").send());
+    #[cfg(feature = "messages")]
+    spawn!(client.messages("m").user("hi").max_tokens(16).send());
+    #[cfg(feature = "images")]
+    spawn!(client.list_image_models().send());
+    #[cfg(feature = "audio")]
+    spawn!(client.speech("m", "hi").send());
+    #[cfg(feature = "video")]
+    spawn!(client.list_videos_models().send());
+    #[cfg(feature = "rerank")]
+    spawn!(client.rerank("m", "q").documents(["a", "b"]).send());
+    #[cfg(feature = "files")]
+    spawn!(client.list_files().send());
+    #[cfg(feature = "management")]
+    spawn!(client.list_keys().send());
+    drop(client);
+    let count = spawned.len();
+    for handle in spawned {
+        handle.await.unwrap().unwrap();
+    }
+    assert_eq!(mock.requests().len(), count);
+}

@@ -136,8 +136,8 @@ async fn money_and_token_counts_sent_as_strings_are_their_numbers_and_never_zero
 async fn a_created_key_without_its_secret_is_an_error_not_an_empty_key() {
     let server = TestServer::start(vec![Reply::json(201, json!({"data": {"name": "ci"}}))]).await;
     let client = client_for(&server.url, RetryPolicy::none());
-    let request: CreateKeysRequest = serde_json::from_value(json!({"name": "ci"})).unwrap();
-    let error = client.create_keys(request).send().await.unwrap_err();
+    let error = client.create_keys(CreateKeysRequest::new("ci").with_limit(10.0)).send().await.unwrap_err();
+    assert_eq!(server.requests()[0].json(), json!({"name": "ci", "limit": 10.0}), "new() and with_* build the body");
     let Error::Decode { message, .. } = &error else { panic!("{error:?}") };
     assert!(message.contains("missing field"), "{message}");
 }
@@ -146,7 +146,7 @@ async fn a_created_key_without_its_secret_is_an_error_not_an_empty_key() {
 
 #[tokio::test]
 async fn a_create_is_not_sent_again_after_a_5xx_nor_a_generation_after_a_524() {
-    let create = || serde_json::from_value::<CreateKeysRequest>(json!({"name": "ci"})).unwrap();
+    let create = || CreateKeysRequest::new("ci");
     for status in [500, 502, 503, 504, 524, 529] {
         let server =
             TestServer::start(vec![Reply::json(status, common::envelope(status, "upstream", json!({})))]).await;

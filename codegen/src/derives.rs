@@ -250,22 +250,30 @@ pub fn lenient_responses(file: &mut syn::File, roots: &[&str]) -> Result<(), Err
 /// - enums of known values (unit variants only: two or more, or the `Known` half of an open
 ///   enum): a refresh adds values. A one-value tag (`TextPartType::Text`) stays exhaustive.
 ///
-/// Request structs with required fields stay open to struct literals: they have no other
+/// - request bodies (`request_roots`): they get `new(required fields)`, so a new optional field
+///   breaks nobody.
+///
+/// Other request structs with required fields stay open to struct literals: they have no other
 /// constructor, and a required field added upstream breaks requests anyway.
 ///
-/// Structs with `Default` also get a chainable `with_<field>` setter per field, since struct
-/// literals no longer build them: `ProviderPreferences::default().with_allow_fallbacks(false)`.
+/// Structs with `Default`, and request bodies, also get a chainable `with_<field>` setter per
+/// field, since struct literals no longer build them:
+/// `ProviderPreferences::default().with_allow_fallbacks(false)`,
+/// `CreateKeysRequest::new("ci").with_limit(10.0)`.
 pub fn mark_non_exhaustive(file: &mut syn::File, response_roots: &[&str], request_roots: &[&str]) -> Result<(), Error> {
-    let mut setters = Vec::new();
+    let mut added = Vec::new();
     for_each_item_list(&mut file.items, &mut |items| {
         for item in items.iter() {
-            if let Item::Struct(s) = item
-                && has_derive(&s.attrs, "Default")
-            {
-                setters.push(setters_for(s)?);
+            let Item::Struct(s) = item else { continue };
+            let body = request_roots.contains(&s.ident.to_string().as_str());
+            if has_derive(&s.attrs, "Default") || body {
+                added.push(setters_for(s)?);
+            }
+            if body && !has_derive(&s.attrs, "Default") && matches!(s.fields, Fields::Named(_)) {
+                added.push(constructor_for(s)?);
             }
         }
-        items.append(&mut std::mem::take(&mut setters));
+        items.append(&mut std::mem::take(&mut added));
         Ok(())
     })?;
     let mut items: Vec<&mut Item> = Vec::new();
@@ -277,7 +285,9 @@ pub fn mark_non_exhaustive(file: &mut syn::File, response_roots: &[&str], reques
         let (attrs, grows) = match item {
             Item::Struct(s) => {
                 let name = s.ident.to_string();
-                let grows = has_derive(&s.attrs, "Default") || (responses.contains(&name) && !requests.contains(&name));
+                let grows = has_derive(&s.attrs, "Default")
+                    || request_roots.contains(&name.as_str())
+                    || (responses.contains(&name) && !requests.contains(&name));
                 (&mut s.attrs, grows)
             }
             Item::Enum(e) => {
@@ -323,6 +333,48 @@ fn setters_for(item: &syn::ItemStruct) -> Result<Item, Error> {
     }
     syn::parse_str(&format!("impl {name} {{ {methods} }}"))
         .map_err(|e| Error(format!("the setters of {name} do not parse: {e}")))
+}
+
+/// `impl S { pub fn new(<required fields>) -> Self }`: the optional fields start empty (or at their
+/// serde default).
+fn constructor_for(item: &syn::ItemStruct) -> Result<Item, Error> {
+    let name = &item.ident;
+    let (mut params, mut values) = (Vec::new(), Vec::new());
+    for field in &item.fields {
+        let Some(ident) = &field.ident else { continue };
+        let ty = tokens(&field.ty);
+        let defaulted = has_serde_option(&field.attrs, "default") || serde_default_fn(&field.attrs).is_some();
+        if ty.starts_with("::std::option::Option<") || defaulted {
+            let value = serde_default_fn(&field.attrs)
+                .map_or_else(|| "::std::default::Default::default()".to_owned(), |path| format!("{path}()"));
+            values.push(format!("{ident}: {value}"));
+        } else {
+            params.push(format!("{ident}: impl ::std::convert::Into<{ty}>"));
+            values.push(format!("{ident}: {ident}.into()"));
+        }
+    }
+    let allow = if params.len() > 7 { "#[allow(clippy::too_many_arguments)]" } else { "" };
+    let code = format!(
+        "impl {name} {{
+            /// With its required fields; the others start empty: set them with the `with_*` setters.
+            {allow}
+            pub fn new({}) -> Self {{ Self {{ {} }} }}
+        }}",
+        params.join(", "),
+        values.join(", ")
+    );
+    syn::parse_str(&code).map_err(|e| Error(format!("the constructor of {name} does not parse: {e}")))
+}
+
+/// The function of a field's `#[serde(default = "path")]`, if it names one.
+fn serde_default_fn(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
+        let list = a.meta.require_list().ok()?;
+        split_top_level(&list.tokens.to_string()).into_iter().find_map(|option| {
+            let path = option.strip_prefix("default")?.trim_start().strip_prefix('=')?.trim();
+            Some(path.trim_matches('"').to_owned())
+        })
+    })
 }
 
 /// The `crate::lenient` function a response field of type `ty` decodes with, if any.
@@ -676,6 +728,69 @@ mod tests {
     }
 
     #[test]
+    fn request_bodies_get_a_constructor_of_their_required_fields_and_setters() {
+        let mut file: syn::File = syn::parse_str(
+            "pub mod types {
+                pub struct CreateKeysRequest {
+                    pub name: ::std::string::String,
+                    pub limit: ::std::option::Option<f64>,
+                    #[serde(default, skip_serializing_if = \"::std::vec::Vec::is_empty\")]
+                    pub tags: ::std::vec::Vec<::std::string::String>,
+                    #[serde(default = \"defaults::reset\")]
+                    pub reset: ::std::string::String,
+                }
+                pub struct Nested { pub x: u8 }
+            }",
+        )
+        .unwrap();
+        mark_non_exhaustive(&mut file, &[], &["CreateKeysRequest"]).unwrap();
+        let out: String = prettyplease::unparse(&file).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(out.contains("#[non_exhaustive] pub struct CreateKeysRequest"), "{out}");
+        assert!(
+            out.contains("pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self { Self { name: name.into(), limit: ::std::default::Default::default(), tags: ::std::default::Default::default(), reset: defaults::reset(), } }"),
+            "{out}"
+        );
+        assert!(out.contains("pub fn with_limit(mut self, value: impl ::std::convert::Into<f64>) -> Self"), "{out}");
+        assert!(!out.contains("#[non_exhaustive] pub struct Nested"), "not a body: open to literals\n{out}");
+    }
+
+    /// Walks the code generated from the whole published spec: every request body can be built
+    /// without naming every field (`new(required..)` or `Default`), and is non-exhaustive.
+    #[test]
+    fn every_request_body_is_built_without_naming_every_field() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openrouter.yaml")).unwrap();
+        let normalized = crate::normalized(&text, &["full"]).unwrap();
+        let (_, bodies) = crate::operations::roots(&normalized);
+        let code = crate::generate_from(&text, normalized.clone()).unwrap().code;
+        let mut file: syn::File = syn::parse_str(&code).unwrap();
+        let mut items = Vec::new();
+        collect_items(&mut file.items, &mut items);
+        let has_new = |name: &str| {
+            items.iter().any(|i| match &**i {
+                Item::Impl(block) => {
+                    tokens(&block.self_ty) == name
+                        && block.items.iter().any(|f| matches!(f, syn::ImplItem::Fn(f) if f.sig.ident == "new"))
+                }
+                _ => false,
+            })
+        };
+        let mut unbuildable = Vec::new();
+        for item in items.iter() {
+            let Item::Struct(s) = &**item else { continue };
+            let name = s.ident.to_string();
+            if !bodies.contains(&name) {
+                continue;
+            }
+            let non_exhaustive = s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
+            if !(has_derive(&s.attrs, "Default") || has_new(&name)) || !non_exhaustive {
+                unbuildable.push(name);
+            }
+        }
+        assert!(bodies.len() > 30, "{bodies:?}");
+        assert!(unbuildable.is_empty(), "request bodies without a constructor: {unbuildable:?}");
+    }
+
+    #[test]
     fn what_a_refresh_can_grow_is_non_exhaustive_and_default_structs_get_setters() {
         let mut file: syn::File = syn::parse_str(
             "pub mod types {
@@ -691,12 +806,11 @@ mod tests {
         .unwrap();
         mark_non_exhaustive(&mut file, &["Response"], &["Request"]).unwrap();
         let out: String = prettyplease::unparse(&file).split_whitespace().collect::<Vec<_>>().join(" ");
-        for marked in ["struct Prefs", "struct Response", "enum Effort", "enum KnownObject"] {
+        // A request body is non-exhaustive too: it has `new` (its own test is above).
+        for marked in ["struct Prefs", "struct Request", "struct Response", "enum Effort", "enum KnownObject"] {
             assert!(out.contains(&format!("#[non_exhaustive] pub {marked}")), "{marked}: {out}");
         }
-        for open in ["struct Request", "enum Tag"] {
-            assert!(!out.contains(&format!("#[non_exhaustive] pub {open}")), "{open}: {out}");
-        }
+        assert!(!out.contains("#[non_exhaustive] pub enum Tag"), "{out}");
         assert!(out.contains("pub fn with_order( mut self, value: impl ::std::convert::Into<::std::vec::Vec<u8>>, ) -> Self { self.order = ::std::option::Option::Some(value.into()); self }"), "{out}");
         assert!(out.contains("pub fn with_type(mut self, value: impl ::std::convert::Into<u8>) -> Self { self.r#type = value.into(); self }"), "{out}");
     }

@@ -158,6 +158,13 @@ pub const FIXES: &[Fix] = &[
         change: Change::Unrequire(&["total_count", "links"]),
     },
     Fix {
+        name: "servers-omit-cost-split",
+        reason: "OpenRouter's answers send `cost_details: {\"upstream_inference_cost\": null}` alone (WIRE.md \
+                 section 2, usage); with the prompt and completion split required, every such answer would fail",
+        target: "/components/schemas/CostDetails",
+        change: Change::Unrequire(&["upstream_inference_prompt_cost", "upstream_inference_completions_cost"]),
+    },
+    Fix {
         name: "servers-omit-responses-fields",
         reason: "servers that leave nulls and defaults out (LiteLLM) and OpenRouter's own documented examples send \
                  Responses results without these; openai-python reads them. `id`, `created_at`, `model` and \
@@ -589,6 +596,10 @@ fn apply_change(spec: &mut Value, pointer: &str, change: &Change) -> Result<(), 
                 let before = required.len();
                 required.retain(|r| !names.iter().any(|name| r == name));
                 removed = before - required.len();
+                if required.is_empty() {
+                    // OpenAPI 3.0 (JSON Schema draft 4) wants a `required` list non-empty.
+                    target.as_object_mut().expect("a schema with `required` is an object").remove("required");
+                }
             }
             if present > 0 && removed == 0 {
                 return Err(format!("upstream no longer requires any of {names:?}"));

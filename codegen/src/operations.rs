@@ -201,7 +201,8 @@ pub fn generate(spec: &Value) -> Result<String, Error> {
          use super::types;\n\
          use crate::request::Call;\n",
     );
-    let mut methods = String::new();
+    // One `impl Client` block per area, in the order of `AREAS`: docs.rs shows each with its heading.
+    let mut methods: Vec<(&str, String)> = crate::areas::AREAS.iter().map(|(area, _)| (*area, String::new())).collect();
     let mut seen = std::collections::BTreeSet::new();
     let mut events = std::collections::BTreeSet::new();
     for (method, path, operation) in operations_mut(&mut spec) {
@@ -299,9 +300,13 @@ pub fn generate(spec: &Value) -> Result<String, Error> {
         let http = method.to_uppercase();
         let relative = path.trim_start_matches('/');
         let binding = if setup.is_empty() { "let call" } else { "let mut call" };
+        let area_methods = match methods.iter_mut().find(|(a, _)| *a == area) {
+            Some((_, code)) => code,
+            None => return Err(Error(format!("`{id}` is in area `{area}`, which AREAS does not list"))),
+        };
         writeln!(
-            methods,
-            "{doc}pub fn {name}(&self{args}) -> {builder}<'_> {{\n\
+            area_methods,
+            "{doc}pub fn {name}(&self{args}) -> {builder} {{\n\
                {binding} = Call::new(self, ::reqwest::Method::{http}, {relative:?}, {id:?});\n{setup}\
                {builder}(call)\n}}"
         )
@@ -311,8 +316,8 @@ pub fn generate(spec: &Value) -> Result<String, Error> {
             "/// The request of [`Client::{name}`](crate::Client::{name}); finish it with `.send()`.\n\
              #[must_use = \"a request does nothing until it is sent\"]\n\
              #[derive(Debug)]\n\
-             pub struct {builder}<'a>(Call<'a>);\n\
-             impl {builder}<'_> {{\n{setters}\
+             pub struct {builder}(Call);\n\
+             impl {builder} {{\n{setters}\
              /// Overrides the client's per-attempt timeout for this call.\n\
              pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {{ self.0.timeout(timeout); self }}\n\
              /// Overrides the client's retry policy for this call.\n\
@@ -322,7 +327,17 @@ pub fn generate(spec: &Value) -> Result<String, Error> {
         )
         .unwrap();
     }
-    writeln!(code, "impl crate::Client {{\n{methods}}}\n}}").unwrap();
+    for (area, area_methods) in methods.iter().filter(|(_, code)| !code.is_empty()) {
+        let tags = crate::areas::AREAS.iter().find(|(a, _)| a == area).map_or(&[][..], |(_, tags)| *tags);
+        writeln!(
+            code,
+            "/// # The `{area}` area (feature `{area}`)\n///\n/// The operations tagged {} in OpenRouter's spec.\n\
+             impl crate::Client {{\n{area_methods}}}",
+            tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+        )
+        .unwrap();
+    }
+    code.push_str("}\n");
     Ok(code)
 }
 

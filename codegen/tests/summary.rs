@@ -19,7 +19,7 @@ fn the_summary_of_a_real_update_names_what_changed() {
         "### Schemas: 37 added, 3 removed, 77 changed",
         "- `SessionCostResponse`",
         "- `MessagesErrorResponse`",
-        "### Fixes: 0 retired, 19 still needed, 0 apply to neither version",
+        "### Fixes: 0 retired, 20 still needed, 0 apply to neither version",
     ] {
         assert!(summary.lines().any(|l| l == line), "missing `{line}`");
     }

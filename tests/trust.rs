@@ -121,6 +121,17 @@ async fn money_and_token_counts_sent_as_strings_are_their_numbers_and_never_zero
         assert!(message.contains(why) && message.contains("data"), "{message}");
     }
 
+    // OpenRouter's usage carries `cost_details` with the upstream cost alone (WIRE.md, section 2).
+    let mut answer = common::completion("hi");
+    answer["usage"] = json!({"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12, "cost": 0.0049,
+        "is_byok": false, "cost_details": {"upstream_inference_cost": null}});
+    let usage = serde_json::from_value::<ChatResponse>(answer).unwrap().usage.unwrap();
+    let details = usage.cost_details.unwrap();
+    assert_eq!(
+        (usage.cost, details.upstream_inference_cost, details.upstream_inference_prompt_cost),
+        (Some(0.0049), None, None)
+    );
+
     // A chat answer's usage with its numbers as text (proxies that stringify them).
     let mut answer = common::completion("hi");
     answer["usage"] = json!({"prompt_tokens": "9", "completion_tokens": 3, "total_tokens": "12", "cost": "0.000021"});

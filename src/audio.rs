@@ -76,7 +76,7 @@ impl SpeechRequestBuilder {
     /// Sends the request and returns the audio as it arrives. An answer that is not audio is an error.
     pub async fn stream(self) -> Result<ByteStream, Error> {
         let client = self.client;
-        let call = crate::request::configure!(client.create_audio_speech(self.request), self.retry, self.timeout);
+        let call = crate::request::configure!(client.create_speech(self.request), self.retry, self.timeout);
         call.bytes_stream().await?.expect_media("audio")
     }
 
@@ -134,9 +134,7 @@ impl TranscriptionRequestBuilder {
             return Err(Error::InvalidRequest("no audio: add it with .file(...) or .audio(...)".into()));
         }
         let client = self.client;
-        crate::request::configure!(client.create_audio_transcriptions(self.request), self.retry, self.timeout)
-            .send()
-            .await
+        crate::request::configure!(client.create_transcription(self.request), self.retry, self.timeout).send().await
     }
 
     /// Sends the request and returns the transcribed text.

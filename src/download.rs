@@ -25,7 +25,7 @@ type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 /// # #[cfg(feature = "video")]
 /// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
 /// let mut file = std::fs::File::create("video.mp4").expect("a writable file");
-/// let written = client.list_videos_content("job-1").bytes_stream().await?.write_to(&mut file).await?;
+/// let written = client.download_video("job-1").bytes_stream().await?.write_to(&mut file).await?;
 /// println!("{written} bytes");
 /// # Ok(()) }
 /// ```

@@ -138,13 +138,13 @@ impl MessagesRequestBuilder {
     /// Sends the request and returns the whole message.
     pub async fn send(self) -> Result<MessagesResult, Error> {
         let (client, request, retry, timeout) = self.into_parts()?;
-        crate::request::configure!(client.create_messages(request), retry, timeout).send().await
+        crate::request::configure!(client.create_message(request), retry, timeout).send().await
     }
 
     /// Sends the request with `stream: true` and returns its typed events; see [`MessagesStream`].
     pub async fn stream(self) -> Result<MessagesStream, Error> {
         let (client, request, retry, timeout) = self.into_parts()?;
-        crate::request::configure!(client.create_messages(request), retry, timeout).stream().await
+        crate::request::configure!(client.create_message(request), retry, timeout).stream().await
     }
 
     fn into_parts(self) -> Result<(Client, MessagesRequest, Option<RetryPolicy>, Option<Duration>), Error> {

@@ -185,7 +185,7 @@ impl ResponsesRequestBuilder {
     /// `incomplete_details`).
     pub async fn send(self) -> Result<OpenResponsesResult, Error> {
         let (client, request, retry, timeout) = self.into_parts()?;
-        let response = crate::request::configure!(client.create_responses(request), retry, timeout).send().await?;
+        let response = crate::request::configure!(client.create_response(request), retry, timeout).send().await?;
         match failure(&wire(&response)) {
             Some(mut error) => {
                 error.generation_id = Some(response.id.clone());
@@ -198,7 +198,7 @@ impl ResponsesRequestBuilder {
     /// Sends the request with `stream: true` and returns its typed events; see [`ResponsesStream`].
     pub async fn stream(self) -> Result<ResponsesStream, Error> {
         let (client, request, retry, timeout) = self.into_parts()?;
-        crate::request::configure!(client.create_responses(request), retry, timeout).stream().await
+        crate::request::configure!(client.create_response(request), retry, timeout).stream().await
     }
 
     fn into_parts(self) -> Result<(Client, ResponsesRequest, Option<RetryPolicy>, Option<Duration>), Error> {

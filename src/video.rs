@@ -55,7 +55,7 @@ impl VideoRequestBuilder {
     pub async fn send(self) -> Result<VideoJob, Error> {
         let client = self.client;
         let job =
-            crate::request::configure!(client.create_videos(self.request), self.retry, self.timeout).send().await?;
+            crate::request::configure!(client.create_video_job(self.request), self.retry, self.timeout).send().await?;
         Ok(VideoJob { client, job, poll: (Duration::from_secs(2), Duration::from_secs(15)) })
     }
 }
@@ -88,7 +88,7 @@ impl VideoJob {
 
     /// Asks for the job's state once.
     pub async fn refresh(&mut self) -> Result<&VideoGenerationResponse, Error> {
-        self.job = self.client.get_videos(&self.job.id).send().await?;
+        self.job = self.client.get_video_job(&self.job.id).send().await?;
         Ok(&self.job)
     }
 
@@ -133,7 +133,7 @@ impl VideoJob {
     /// The video (the `index`-th, for jobs that made several) as it downloads. An answer that is
     /// not video is an error.
     pub async fn download(&self, index: i64) -> Result<ByteStream, Error> {
-        self.client.list_videos_content(&self.job.id).index(index).bytes_stream().await?.expect_media("video")
+        self.client.download_video(&self.job.id).index(index).bytes_stream().await?.expect_media("video")
     }
 }
 

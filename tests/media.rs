@@ -273,8 +273,7 @@ mod video {
         let job = mock.client().video("m", "x").send().await.unwrap();
         let server = TestServer::start(vec![html()]).await;
         let other = client_for(&server.url);
-        let error =
-            other.list_videos_content(job.id()).bytes_stream().await.unwrap().expect_media("video").unwrap_err();
+        let error = other.download_video(job.id()).bytes_stream().await.unwrap().expect_media("video").unwrap_err();
         assert!(matches!(&error, Error::Decode { message, .. } if message.contains("text/html")), "{error:?}");
     }
 }

@@ -82,7 +82,7 @@ async fn a_call_of_every_area_can_be_spawned() {
     #[cfg(feature = "audio")]
     spawn!(client.speech("m", "hi").send());
     #[cfg(feature = "video")]
-    spawn!(client.list_videos_models().send());
+    spawn!(client.list_video_models().send());
     #[cfg(feature = "rerank")]
     spawn!(client.rerank("m", "q").documents(["a", "b"]).send());
     #[cfg(feature = "files")]

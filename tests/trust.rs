@@ -147,7 +147,7 @@ async fn money_and_token_counts_sent_as_strings_are_their_numbers_and_never_zero
 async fn a_created_key_without_its_secret_is_an_error_not_an_empty_key() {
     let server = TestServer::start(vec![Reply::json(201, json!({"data": {"name": "ci"}}))]).await;
     let client = client_for(&server.url, RetryPolicy::none());
-    let error = client.create_keys(CreateKeysRequest::new("ci").with_limit(10.0)).send().await.unwrap_err();
+    let error = client.create_key(CreateKeysRequest::new("ci").with_limit(10.0)).send().await.unwrap_err();
     assert_eq!(server.requests()[0].json(), json!({"name": "ci", "limit": 10.0}), "new() and with_* build the body");
     let Error::Decode { message, .. } = &error else { panic!("{error:?}") };
     assert!(message.contains("missing field"), "{message}");
@@ -161,7 +161,7 @@ async fn a_create_is_not_sent_again_after_a_5xx_nor_a_generation_after_a_524() {
     for status in [500, 502, 503, 504, 524, 529] {
         let server =
             TestServer::start(vec![Reply::json(status, common::envelope(status, "upstream", json!({})))]).await;
-        let error = client_for(&server.url, RetryPolicy::default()).create_keys(create()).send().await.unwrap_err();
+        let error = client_for(&server.url, RetryPolicy::default()).create_key(create()).send().await.unwrap_err();
         assert_eq!(error.status(), Some(status));
         assert_eq!(server.requests().len(), 1, "POST /keys after {status}: the first may have created a key");
     }
@@ -171,12 +171,12 @@ async fn a_create_is_not_sent_again_after_a_5xx_nor_a_generation_after_a_524() {
         Reply::json(201, json!({"data": {"name": "ci"}, "key": "sk-or-v1-new"})),
     ])
     .await;
-    let _ = client_for(&server.url, RetryPolicy::default()).create_keys(create()).send().await;
+    let _ = client_for(&server.url, RetryPolicy::default()).create_key(create()).send().await;
     assert_eq!(server.requests().len(), 2);
     // The opt-in re-sends it.
     let server = TestServer::start(vec![Reply::json(502, common::envelope(502, "upstream", json!({})))]).await;
     let policy = RetryPolicy::default().max_retries(2).retry_non_idempotent(true);
-    let _ = client_for(&server.url, policy).create_keys(create()).send().await;
+    let _ = client_for(&server.url, policy).create_key(create()).send().await;
     assert_eq!(server.requests().len(), 3);
 
     // A generation: not after a 524 (the gateway gave up; the model may still answer, and bill),

@@ -25,8 +25,32 @@ use crate::{
 pub const HANDWRITTEN_EVENTS: &[&str] =
     &["ChatStreamChunk", "StreamEvents", "MessagesStreamEvents", "CreateImagesEvent"];
 
-/// Method names for operation ids that are not good Rust names on their own.
-pub const OPERATION_NAMES: &[(&str, &str)] = &[("list", "list_keys")];
+/// Method names for operation ids that are not good Rust names on their own, or that say
+/// something else than the operation does (a plural for one object, `list` for a download).
+/// Reviewed by hand; every rename is in the CHANGELOG. Type names keep the operation id
+/// (`CreateKeysRequest`).
+pub const OPERATION_NAMES: &[(&str, &str)] = &[
+    ("list", "list_keys"),
+    ("sendChatCompletionRequest", "create_chat_completion"),
+    ("createResponses", "create_response"),
+    ("createMessages", "create_message"),
+    ("createKeys", "create_key"),
+    ("deleteKeys", "delete_key"),
+    ("updateKeys", "update_key"),
+    ("createVideos", "create_video_job"),
+    ("getVideos", "get_video_job"),
+    ("listVideosContent", "download_video"),
+    ("listVideosModels", "list_video_models"),
+    ("createAudioSpeech", "create_speech"),
+    ("createAudioTranscriptions", "create_transcription"),
+    ("listGenerationContent", "get_generation_content"),
+    ("createPresetsChatCompletions", "create_preset_chat_completion"),
+    ("createPresetsMessages", "create_preset_message"),
+    ("createPresetsResponses", "create_preset_response"),
+    ("listModelsCount", "count_models"),
+    ("listModelsUser", "list_user_models"),
+    ("listEndpoints", "list_model_endpoints"),
+];
 
 /// Gives every inline schema an operation needs a component of its own, named after the
 /// operation, so that the generated types and the generated calls agree on one name:

@@ -34,7 +34,7 @@ async fn run() -> Result<(), openrouter_bindings::Error> {
     let path = std::env::temp_dir().join("openrouter-speech.mp3");
     let written = client.speech("openai/gpt-4o-mini-tts", &text).voice("alloy").format("mp3").save(&path).await?;
     println!("{written} bytes of audio written to {}", path.display());
-    let heard = client.transcription("openai/whisper-large-v3").file(&path)?.text().await?;
+    let heard = client.transcription("openai/whisper-large-v3").file(&path).await?.text().await?;
     println!("transcribed: {heard}");
     Ok(())
 }

@@ -39,7 +39,8 @@ async fn run() -> Result<(), openrouter_bindings::Error> {
     let done = job.wait(Duration::from_secs(15 * 60)).await?;
     println!("job {} is {}", done.id, done.status);
     let path = std::env::temp_dir().join("openrouter-video.mp4");
-    let mut file = std::fs::File::create(&path)
+    let mut file = tokio::fs::File::create(&path)
+        .await
         .map_err(|e| openrouter_bindings::Error::InvalidRequest(format!("cannot create {}: {e}", path.display())))?;
     let written = job.download(0).await?.write_to(&mut file).await?;
     println!("{written} bytes of video written to {}", path.display());

@@ -34,7 +34,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
-    /// let text = client.transcription("openai/whisper-large-v3").file("meeting.mp3")?.text().await?;
+    /// let text = client.transcription("openai/whisper-large-v3").file("meeting.mp3").await?.text().await?;
     /// # Ok(()) }
     /// ```
     pub fn transcription(&self, model: impl Into<String>) -> TranscriptionRequestBuilder {
@@ -84,7 +84,8 @@ impl SpeechRequestBuilder {
     pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
         let path = path.as_ref();
         let stream = self.stream().await?;
-        let mut file = std::fs::File::create(path)
+        let mut file = tokio::fs::File::create(path)
+            .await
             .map_err(|e| Error::InvalidRequest(format!("cannot create {}: {e}", path.display())))?;
         stream.write_to(&mut file).await
     }
@@ -101,15 +102,17 @@ pub struct TranscriptionRequestBuilder {
 }
 
 impl TranscriptionRequestBuilder {
-    /// The audio file at `path`; its extension names the format (`wav`, `mp3`, ...).
-    pub fn file(self, path: impl AsRef<Path>) -> Result<Self, Error> {
+    /// The audio file at `path`, read without blocking the runtime; its extension names the
+    /// format (`wav`, `mp3`, ...).
+    pub async fn file(self, path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let format = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
         if format.is_empty() {
             return Err(Error::InvalidRequest(format!("{}: no extension to tell the audio format", path.display())));
         }
-        let bytes =
-            std::fs::read(path).map_err(|e| Error::InvalidRequest(format!("cannot read {}: {e}", path.display())))?;
+        let bytes = tokio::fs::read(path)
+            .await
+            .map_err(|e| Error::InvalidRequest(format!("cannot read {}: {e}", path.display())))?;
         Ok(self.audio(&bytes, &format))
     }
 

@@ -24,7 +24,7 @@ type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 /// ```no_run
 /// # #[cfg(feature = "video")]
 /// # async fn run(client: openrouter_bindings::Client) -> Result<(), openrouter_bindings::Error> {
-/// let mut file = std::fs::File::create("video.mp4").expect("a writable file");
+/// let mut file = tokio::fs::File::create("video.mp4").await.expect("a writable file");
 /// let written = client.download_video("job-1").bytes_stream().await?.write_to(&mut file).await?;
 /// println!("{written} bytes");
 /// # Ok(()) }
@@ -96,11 +96,16 @@ impl ByteStream {
         })
     }
 
-    /// Writes every byte to `writer`; returns how many.
-    pub async fn write_to(mut self, writer: &mut impl std::io::Write) -> Result<u64, Error> {
+    /// Writes every byte to `writer` as it arrives (one chunk in memory at a time), then flushes
+    /// it; returns how many. The writer is async (`tokio::fs::File`, a socket, `Vec<u8>`), so a
+    /// slow disk never blocks the runtime.
+    pub async fn write_to<W: tokio::io::AsyncWrite + Unpin + ?Sized>(mut self, writer: &mut W) -> Result<u64, Error> {
+        use tokio::io::AsyncWriteExt;
+        let failed = |e: std::io::Error| Error::InvalidRequest(format!("cannot write the download: {e}"));
         while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
-            writer.write_all(&chunk?).map_err(|e| Error::InvalidRequest(format!("cannot write the download: {e}")))?;
+            writer.write_all(&chunk?).await.map_err(failed)?;
         }
+        writer.flush().await.map_err(failed)?;
         Ok(self.received)
     }
 

@@ -22,7 +22,7 @@ impl Client {
     /// use std::time::Duration;
     /// let mut job = client.video("google/veo-3.1", "a cat surfing").send().await?;
     /// println!("{}", job.wait(Duration::from_secs(600)).await?.status);
-    /// let mut file = std::fs::File::create("cat.mp4").expect("a writable file");
+    /// let mut file = tokio::fs::File::create("cat.mp4").await.expect("a writable file");
     /// job.download(0).await?.write_to(&mut file).await?;
     /// # Ok(()) }
     /// ```

@@ -123,10 +123,10 @@ mod audio {
         let written = client.speech("m", "Hello there").save(&path).await.unwrap();
         assert_eq!(written, audio.len() as u64);
         assert_eq!(std::fs::read(&path).unwrap(), audio);
-        let text = client.transcription("m").file(&path).unwrap().text().await.unwrap();
+        let text = client.transcription("m").file(&path).await.unwrap().text().await.unwrap();
         assert_eq!(text, "Hello there");
         assert_eq!(mock.requests().last().unwrap().body["input_audio"]["format"], "wav");
-        let error = client.transcription("m").file(dir.join("no-extension")).unwrap_err();
+        let error = client.transcription("m").file(dir.join("no-extension")).await.unwrap_err();
         assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
         let error = client.transcription("m").send().await.unwrap_err();
         assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");

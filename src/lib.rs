@@ -1,43 +1,39 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
-#[cfg(feature = "audio")]
-mod audio;
-#[cfg(feature = "chat")]
-mod chat;
-mod client;
-mod download;
-#[cfg(feature = "embeddings")]
-mod embeddings;
-mod error;
-#[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
-mod events;
-#[cfg(feature = "chat")]
-mod ext;
+// The flow, as folders: the spec becomes `generated` (the one `include!`), `http/` is the one
+// request path every operation uses, `api/` the conveniences of each area over the generated
+// operations, `mock/` the offline server. The imports below keep the modules' short paths
+// (`crate::client`, `crate::chat`), which the generated code also uses.
+mod api;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
 mod generated;
-#[cfg(feature = "images")]
-mod images;
-mod lenient;
-#[cfg(feature = "messages")]
-mod messages;
+mod http;
 #[cfg(feature = "mock")]
 pub mod mock;
-mod request;
+
+#[cfg(feature = "audio")]
+use api::audio;
+#[cfg(feature = "embeddings")]
+use api::embeddings;
+#[cfg(feature = "images")]
+use api::images;
+#[cfg(feature = "messages")]
+use api::messages;
 #[cfg(feature = "rerank")]
-mod rerank;
+use api::rerank;
 #[cfg(feature = "responses")]
-mod responses;
-mod retry;
-#[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
-mod sse;
-#[cfg(feature = "chat")]
-mod stream;
-mod structured;
+use api::responses;
+use api::structured;
 #[cfg(feature = "video")]
-mod video;
+use api::video;
+#[cfg(feature = "chat")]
+use api::{chat, stream};
+use http::{client, download, error, lenient, request, retry};
+#[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
+use http::{events, sse};
 
 #[cfg(feature = "audio")]
 pub use audio::{SpeechRequestBuilder, TranscriptionRequestBuilder};

@@ -345,17 +345,17 @@ mod tests {
     use super::*;
 
     const TRANSCRIPTS: &[&str] = &[
-        include_str!("../tests/fixtures/streams/text.sse"),
-        include_str!("../tests/fixtures/streams/text-crlf.sse"),
-        include_str!("../tests/fixtures/streams/tools.sse"),
-        include_str!("../tests/fixtures/streams/reasoning.sse"),
-        include_str!("../tests/fixtures/streams/error-number.sse"),
-        include_str!("../tests/fixtures/streams/error-string.sse"),
-        include_str!("../tests/fixtures/streams/eof-after-finish.sse"),
-        include_str!("../tests/fixtures/streams/eof-before-finish.sse"),
-        include_str!("../tests/fixtures/streams/error-envelope.sse"),
-        include_str!("../tests/fixtures/streams/tools-same-index.sse"),
-        include_str!("../tests/fixtures/streams/empty-data.sse"),
+        include_str!("../../tests/fixtures/streams/text.sse"),
+        include_str!("../../tests/fixtures/streams/text-crlf.sse"),
+        include_str!("../../tests/fixtures/streams/tools.sse"),
+        include_str!("../../tests/fixtures/streams/reasoning.sse"),
+        include_str!("../../tests/fixtures/streams/error-number.sse"),
+        include_str!("../../tests/fixtures/streams/error-string.sse"),
+        include_str!("../../tests/fixtures/streams/eof-after-finish.sse"),
+        include_str!("../../tests/fixtures/streams/eof-before-finish.sse"),
+        include_str!("../../tests/fixtures/streams/error-envelope.sse"),
+        include_str!("../../tests/fixtures/streams/tools-same-index.sse"),
+        include_str!("../../tests/fixtures/streams/empty-data.sse"),
     ];
 
     fn observe(bytes: &[u8], cuts: &[usize]) -> (Vec<Value>, Option<String>) {

@@ -262,7 +262,7 @@ impl Client {
     /// body a server sent instead (read whole; an error envelope is an error).
     ///
     /// The wait for the headers is bounded by the timeout and by the idle timeout; once the
-    /// stream runs, only the idle timeout applies (see [`crate::ChatStream`]).
+    /// stream runs, only the idle timeout applies (see [`crate::EventStream`]).
     #[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
     pub(crate) async fn post_stream(
         &self,

@@ -1,0 +1,14 @@
+//! The one request path every operation uses: the client and its configuration, a call being
+//! built, retries, timeouts, typed errors, the decoding of real traffic, SSE and event streams,
+//! byte streams. It knows nothing of the areas' conveniences (`api/`).
+
+pub(crate) mod client;
+pub(crate) mod download;
+pub(crate) mod error;
+#[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
+pub(crate) mod events;
+pub(crate) mod lenient;
+pub(crate) mod request;
+pub(crate) mod retry;
+#[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
+pub(crate) mod sse;

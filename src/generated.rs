@@ -7,7 +7,7 @@
 //! [`types`] holds every request and response type of the enabled areas' operations, plus the
 //! stream chunk. [`operations`] holds one builder per operation, returned by a method on the
 //! crate's `Client` (`client.get_models()`); each runs through the one request path in
-//! `src/client.rs`. progenitor's own client is not generated.
+//! `src/http/`. progenitor's own client is not generated.
 #![allow(missing_docs, clippy::all, clippy::pedantic, unreachable_pub, unused_imports, dead_code)]
 // The docs are the spec's own text: bare URLs, brackets and HTML as OpenRouter wrote them.
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]

@@ -9,8 +9,8 @@ use serde_json::json;
 
 use crate::{
     Client, Error, RetryPolicy,
-    events::{EventStream, Progress, StreamEvent, sealed::Sealed, stream_error, unknown_error},
-    structured::{from_json, set},
+    events::{EventStream, Progress, StreamEvent, error_in, sealed::Sealed},
+    structured::{from_json, set, wire},
     types::{CreateImagesEvent, ImageGenerationRequest, ImageGenerationResponse},
 };
 
@@ -96,7 +96,7 @@ impl ImageGenerationResponse {
     pub async fn images(&self, client: &Client) -> Result<Vec<Image>, Error> {
         let mut images = Vec::with_capacity(self.data.len());
         for (at, item) in self.data.iter().enumerate() {
-            let item = serde_json::to_value(item).unwrap_or_default();
+            let item = wire(item);
             let media_type = item["media_type"].as_str().map(str::to_owned);
             images.push(match payload(&item, at)? {
                 Payload::Inline(data) => inline_image(data, media_type)?,
@@ -160,7 +160,7 @@ impl EventStream<CreateImagesEvent> {
     pub async fn collect_images(self) -> Result<Vec<Image>, Error> {
         let mut completed = Vec::new();
         self.for_each(|event| {
-            let wire = serde_json::to_value(&event).unwrap_or_default();
+            let wire = wire(&event);
             if wire["type"] == "image_generation.completed" {
                 completed.push(wire);
             }
@@ -211,7 +211,7 @@ impl StreamEvent for CreateImagesEvent {
         };
         let mut sse = Vec::new();
         for item in &answer.data {
-            let mut event = serde_json::to_value(item).unwrap_or_default();
+            let mut event = wire(item);
             event["type"] = json!("image_generation.completed");
             sse.extend_from_slice(format!("data: {event}\n\n").as_bytes());
         }
@@ -235,7 +235,7 @@ impl Progress<CreateImagesEvent> for ImagesProgress {
 
     // Read through the wire form: the event variants differ between spec versions.
     fn push(&mut self, event: &CreateImagesEvent) -> Option<Error> {
-        let wire = serde_json::to_value(event).unwrap_or_default();
+        let wire = wire(event);
         let error = match wire["type"].as_str().unwrap_or_default() {
             "image_generation.text_chunk" => {
                 self.text.push_str(wire["text"].as_str().unwrap_or_default());
@@ -245,8 +245,7 @@ impl Progress<CreateImagesEvent> for ImagesProgress {
                 self.completed = true;
                 None
             }
-            "error" => Some(stream_error(json!({"code": wire["error"]["code"], "message": wire["error"]["message"]}))),
-            _ => wire.as_object().and_then(unknown_error),
+            _ => wire.as_object().and_then(error_in),
         };
         error.map(|e| Error::Api(Box::new(e)))
     }

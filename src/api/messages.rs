@@ -13,8 +13,8 @@ use serde_json::{Map, Value, json};
 use crate::{
     Client, Error, RetryPolicy, StrictSchema,
     error::ApiError,
-    events::{EventStream, Progress, StreamEvent, exactly, sealed::Sealed, stream_error, unknown_error},
-    structured::{from_json, parse_json, push, set},
+    events::{EventStream, Progress, StreamEvent, error_in, exactly, sealed::Sealed, stream_error},
+    structured::{from_json, parse_json, push, set, wire},
     types::{MessagesRequest, MessagesResult, MessagesStreamEvents},
 };
 
@@ -273,7 +273,7 @@ impl MessagesAccumulator {
             MessagesStreamEvents::Error(e) => {
                 return Some(stream_error(json!({"code": e.error.type_, "message": e.error.message})));
             }
-            MessagesStreamEvents::Unknown(fields) => return unknown_error(fields),
+            MessagesStreamEvents::Unknown(fields) => return error_in(fields),
             MessagesStreamEvents::Ping(_) => {}
         }
         None
@@ -303,12 +303,6 @@ impl MessagesAccumulator {
 
 fn events_do_not_add_up(problem: String) -> Error {
     Error::Decode { status: 200, message: format!("the stream's events do not add up: {problem}"), body: String::new() }
-}
-
-/// A generated value in its wire form (blocks and deltas are assembled as JSON, so that the block
-/// types upstream adds change nothing here).
-fn wire(value: &impl serde::Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or_default()
 }
 
 impl Progress<MessagesStreamEvents> for MessagesAccumulator {

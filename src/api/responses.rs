@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 use crate::{
     Client, Error, RetryPolicy, StrictSchema,
     error::ApiError,
-    events::{EventStream, Progress, StreamEvent, exactly, sealed::Sealed, stream_error, unknown_error},
-    structured::{from_json, parse_json, push, set},
+    events::{EventStream, Progress, StreamEvent, error_in, exactly, sealed::Sealed, stream_error},
+    structured::{from_json, parse_json, push, set, wire},
     types::{OpenResponsesResult, ResponsesRequest, StreamEvents},
 };
 
@@ -324,7 +324,7 @@ impl ResponsesAccumulator {
                 self.end(&e.response);
                 return Some(failure(&wire(&e.response)).unwrap_or_else(failed_without_error));
             }
-            StreamEvents::Error(e) => return Some(error_event(&wire(e))),
+            StreamEvents::Error(e) => return wire(e).as_object().and_then(error_in),
             StreamEvents::Unknown(fields) => {
                 // A terminal failure whose payload does not fit the spec (a numeric `code`).
                 if fields.get("type").and_then(Value::as_str) == Some("response.failed") {
@@ -332,7 +332,7 @@ impl ResponsesAccumulator {
                     self.terminal = true;
                     return Some(failure(&response).unwrap_or_else(failed_without_error));
                 }
-                return unknown_error(fields);
+                return error_in(fields);
             }
             _ => {}
         }
@@ -406,11 +406,6 @@ impl ResponsesAccumulator {
     }
 }
 
-/// A generated value in its wire form.
-fn wire(value: &impl serde::Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or_default()
-}
-
 /// The error of a response (in its wire form) whose `status` is `failed`, or that carries an
 /// `error`: its message and code, whatever the code's type.
 fn failure(response: &Value) -> Option<ApiError> {
@@ -420,25 +415,13 @@ fn failure(response: &Value) -> Option<ApiError> {
     }
     let error = error.cloned().unwrap_or_default();
     let message = error["message"].as_str().unwrap_or("the response failed");
-    Some(stream_error(json!({"code": code_or(&error["code"], "failed"), "message": message})))
+    let code =
+        if error["code"].is_string() || error["code"].is_number() { error["code"].clone() } else { json!("failed") };
+    Some(stream_error(json!({"code": code, "message": message})))
 }
 
 fn failed_without_error() -> ApiError {
     stream_error(json!({"code": "failed", "message": "the response failed"}))
-}
-
-/// The error of an `error` event: its message at the top level (`{"type": "error", "message"}`),
-/// or under `error` (OpenAI's and OpenRouter's `{"type": "error", "error": {...}}`).
-fn error_event(event: &Value) -> ApiError {
-    let inner = event.get("error").filter(|e| e.is_object()).unwrap_or(event);
-    let message = [inner, event].iter().find_map(|v| v["message"].as_str().filter(|m| !m.is_empty())).unwrap_or("");
-    let code = if inner["code"].is_null() { &event["code"] } else { &inner["code"] };
-    stream_error(json!({"code": code_or(code, "error"), "message": message, "param": inner["param"]}))
-}
-
-/// A string or numeric code as sent, or `fallback`.
-fn code_or(code: &Value, fallback: &str) -> Value {
-    if code.is_string() || code.is_number() { code.clone() } else { json!(fallback) }
 }
 
 impl Progress<StreamEvents> for ResponsesAccumulator {

@@ -125,7 +125,7 @@ impl<T: serde::Serialize> Progress<T> for UntilDone {
 /// event, Anthropic's `error` event).
 fn error_field(event: &impl serde::Serialize) -> Option<ApiError> {
     match serde_json::to_value(event).ok()? {
-        serde_json::Value::Object(fields) => unknown_error(&fields),
+        serde_json::Value::Object(fields) => error_in(&fields),
         _ => None,
     }
 }
@@ -137,17 +137,24 @@ pub(crate) fn stream_error(error: serde_json::Value) -> ApiError {
     ApiError::from_envelope(200, &bytes).unwrap_or_else(|| ApiError::from_body(200, &bytes))
 }
 
-/// An event of a type this version does not know is tolerated, unless it carries an error object
-/// or is of type `error` (whose fields did not fit the spec: its message may be anywhere).
-pub(crate) fn unknown_error(fields: &serde_json::Map<String, serde_json::Value>) -> Option<ApiError> {
-    if let Some(error) = fields.get("error").filter(|e| e.is_object()) {
-        return Some(stream_error(error.clone()));
+/// The error an event (in its wire form) carries, if any; any other event is tolerated. The one
+/// reader of error events: an `error` object with a message (an OpenRouter envelope sent as an
+/// event; OpenAI's, OpenRouter's and the image stream's `{"type": "error", "error": {...}}`) is
+/// the error as sent, metadata included; otherwise an event of type `error` has its message and
+/// code wherever they sit, the code as sent (a string or a number).
+pub(crate) fn error_in(fields: &serde_json::Map<String, serde_json::Value>) -> Option<ApiError> {
+    use serde_json::Value;
+    let inner = fields.get("error").and_then(Value::as_object);
+    if let Some(inner) = inner.filter(|i| i.get("message").is_some_and(Value::is_string)) {
+        return Some(stream_error(Value::Object(inner.clone())));
     }
-    (fields.get("type").and_then(serde_json::Value::as_str) == Some("error")).then(|| {
-        let message = fields.get("message").and_then(serde_json::Value::as_str).unwrap_or_default();
-        let code = fields.get("code").filter(|c| c.is_string() || c.is_number()).cloned();
-        stream_error(serde_json::json!({"code": code.unwrap_or_else(|| "error".into()), "message": message}))
-    })
+    if inner.is_none() && fields.get("type").and_then(Value::as_str) != Some("error") {
+        return None;
+    }
+    let field = |key: &str| inner.and_then(|i| i.get(key)).filter(|v| !v.is_null()).or_else(|| fields.get(key));
+    let message = field("message").and_then(Value::as_str).unwrap_or_default();
+    let code = field("code").filter(|c| c.is_string() || c.is_number()).cloned().unwrap_or_else(|| "error".into());
+    Some(stream_error(serde_json::json!({"code": code, "message": message})))
 }
 
 /// A streamed answer: `Stream<Item = Result<T, Error>>`.

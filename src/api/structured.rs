@@ -370,9 +370,6 @@ pub(crate) fn push<T: Serialize + DeserializeOwned>(target: &mut T, key: &str, i
     *target = from_json(wire);
 }
 
-/// Parses model output: null members are dropped first, so `Option` fields and `#[serde(default)]`
-/// fields read strict mode's explicit nulls as "absent".
-#[cfg_attr(not(any(feature = "chat", feature = "responses", feature = "messages")), allow(dead_code))]
 /// A generated value in its wire form: conveniences read what types differ between spec versions,
 /// or grow with upstream (event variants, output items, content blocks), through it.
 #[cfg(any(feature = "responses", feature = "messages", feature = "images"))]
@@ -380,6 +377,9 @@ pub(crate) fn wire(value: &impl Serialize) -> Value {
     serde_json::to_value(value).unwrap_or_default()
 }
 
+/// Parses model output: null members are dropped first, so `Option` fields and `#[serde(default)]`
+/// fields read strict mode's explicit nulls as "absent".
+#[cfg_attr(not(any(feature = "chat", feature = "responses", feature = "messages")), allow(dead_code))]
 pub(crate) fn parse_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, Error> {
     let invalid = |message: String| Error::InvalidOutput { message, raw: text.to_owned() };
     let mut value: Value = serde_json::from_str(text).map_err(|e| invalid(format!("{what} is not JSON: {e}")))?;

@@ -13,13 +13,13 @@ use openrouter_bindings::{
     ChatRequestBuilder, Client, RetryPolicy,
     types::{
         AnthropicCacheControlDirective, AnthropicCacheControlDirectiveType, AnthropicCacheControlTtl,
-        ChatContentCacheControl, ChatContentImageImageUrlDetail, ChatContentPart, ChatContentText, ChatContentTextType,
+        ChatContentCacheControl, ChatContentImageUrlDetail, ChatContentPart, ChatContentText, ChatContentTextType,
         ChatDebugOptions, ChatFormatGrammarConfig, ChatFormatGrammarConfigType, ChatFormatJsonObjectConfig,
         ChatFormatJsonObjectConfigType, ChatFormatTextConfig, ChatFormatTextConfigType, ChatReasoningSummaryVerbosity,
         ChatRequestModalitiesItem, ChatRequestPluginsItem, ChatRequestReasoning, ChatRequestReasoningEffort,
         ChatRequestResponseFormat, ChatRequestStop, ChatTool, ChatToolChoice, DeprecatedRoute, FileParserPlugin,
         FileParserPluginId, KnownAnthropicCacheControlDirectiveType, KnownAnthropicCacheControlTtl,
-        KnownChatContentImageImageUrlDetail, KnownQuantization, PdfParserEngine, PdfParserOptions,
+        KnownChatContentImageUrlDetail, KnownQuantization, PdfParserEngine, PdfParserOptions,
         PercentileThroughputCutoffs, PreferredMaxLatency, PreferredMinThroughput, ProviderName, ProviderPreferences,
         ProviderPreferencesDataCollection, ProviderPreferencesIgnoreItem, ProviderPreferencesMaxPrice,
         ProviderPreferencesOnlyItem, ProviderPreferencesOrderItem, ProviderPreferencesSort, ProviderSort,
@@ -88,7 +88,7 @@ fn requests(client: &Client) -> Vec<(&'static str, ChatRequestBuilder)> {
     };
     let mut image = ChatContentPart::image_url("https://example.test/cat.png");
     if let ChatContentPart::ImageUrl(part) = &mut image {
-        part.image_url.detail = Some(ChatContentImageImageUrlDetail::Known(KnownChatContentImageImageUrlDetail::High));
+        part.image_url.detail = Some(ChatContentImageUrlDetail::Known(KnownChatContentImageUrlDetail::High));
     }
     let provider = ProviderPreferences::default()
         .with_order(vec![

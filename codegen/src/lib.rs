@@ -10,6 +10,7 @@ pub mod derives;
 pub mod examples;
 pub mod fixes;
 pub mod generate;
+pub mod names;
 pub mod normalize;
 pub mod operations;
 pub mod page;
@@ -83,6 +84,11 @@ pub fn parse_yaml(text: &str) -> Result<Value, Error> {
 /// Turns the vendored spec into the normalized document: only the operations of `areas` (see
 /// [`areas::keep`]), each operation's inline schemas lifted into named components.
 pub fn normalized(spec_text: &str, areas: &[&str]) -> Result<Value, Error> {
+    Ok(normalized_and_renamed(spec_text, areas)?.0)
+}
+
+/// [`normalized`], with the type names [`names::shorten`] changed: `(typify's name, new name)`.
+pub fn normalized_and_renamed(spec_text: &str, areas: &[&str]) -> Result<(Value, Vec<(String, String)>), Error> {
     let mut spec = parse_yaml(spec_text)?;
     let source = Source::of(&spec);
     areas::keep(&mut spec, areas)?;
@@ -93,7 +99,8 @@ pub fn normalized(spec_text: &str, areas: &[&str]) -> Result<Value, Error> {
     // Again: `finish` inlines aliases, some of which were an operation's body or answer.
     operations::lift_inline_schemas(&mut spec)?;
     operations::rust_names(&mut spec)?;
-    Ok(spec)
+    let renamed = names::shorten(&mut spec)?;
+    Ok((spec, renamed))
 }
 
 /// Runs the whole pipeline on the vendored spec text, for the operations of `areas`.
@@ -109,6 +116,7 @@ pub fn generate_from(spec_text: &str, spec: Value) -> Result<Output, Error> {
     let mut for_codegen = spec.clone();
     normalize::unions_for_codegen(&mut for_codegen);
     normalize::open_response_side(&mut for_codegen);
+    names::lift_long_inline(&mut for_codegen)?;
     let code = generate::generate(&for_codegen, &util::sha256_hex(spec_text.as_bytes()))?;
     let every_operation = examples::every_operation(&spec);
     let mut contract = spec;

@@ -1197,6 +1197,12 @@ struct Opener {
 impl Opener {
     /// Opens `schema` (named `name` as typify would name it) and everything inline under it.
     fn open(&mut self, schema: &mut Map<String, Value>, name: &str, position: Position) {
+        // A title names an inline type (see `crate::names`); a branch's names its variant.
+        let title = match position {
+            Position::Property { .. } | Position::Nested => schema.get("title").and_then(Value::as_str),
+            Position::Root { .. } | Position::Branch => None,
+        };
+        let name = &title.map_or_else(|| name.to_owned(), str::to_owned);
         let is_branch = matches!(position, Position::Root { is_branch: true } | Position::Branch);
         if let Some(Value::Object(properties)) = schema.get_mut("properties") {
             for (property, sub) in properties.iter_mut() {
@@ -1255,10 +1261,9 @@ impl Opener {
             Position::Nested => 2,
         };
         if is_string_enum(schema, fewest) {
-            let mut known = format!("Known{name}");
-            while !self.taken.insert(known.clone()) {
-                known.push_str("Value");
-            }
+            let known = crate::names::known_names(name)
+                .find(|known| self.taken.insert(known.clone()))
+                .unwrap_or_else(|| format!("Known{name}Value"));
             open_enum(schema, known, &mut self.known_enums);
         }
     }
@@ -1274,7 +1279,7 @@ fn is_string_enum(schema: &Map<String, Value>, fewest: usize) -> bool {
 /// and any string (its description stays).
 fn open_enum(schema: &mut Map<String, Value>, known_name: String, known_enums: &mut Map<String, Value>) {
     let description = schema.remove("description");
-    schema.remove("title");
+    let title = schema.remove("title");
     // Nullability belongs to the open union, not to the known values (typify would wrap them in an
     // `Option` newtype that cannot parse).
     let nullable = schema.remove("nullable");
@@ -1291,6 +1296,9 @@ fn open_enum(schema: &mut Map<String, Value>, known_name: String, known_enums: &
     );
     if let Some(d) = description {
         schema.insert("description".into(), d);
+    }
+    if let Some(title) = title {
+        schema.insert("title".into(), title);
     }
 }
 

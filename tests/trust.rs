@@ -195,6 +195,44 @@ async fn a_create_is_not_sent_again_after_a_5xx_nor_a_generation_after_a_524() {
     assert_eq!(server.requests().len(), 3);
 }
 
+/// An upload from disk is refused with 429, retried, and the file is read again and sent whole;
+/// after a 5xx it is not sent again (the first may have stored it); a file that cannot be read
+/// fails before anything is sent.
+#[tokio::test]
+async fn an_upload_from_disk_is_read_again_for_a_retry_and_never_resent_after_a_5xx() {
+    let path = std::env::temp_dir().join(format!("openrouter-bindings-retry-{}.txt", std::process::id()));
+    std::fs::write(&path, "the whole file, every time").unwrap();
+    let stored = json!({"_shape": "openrouter", "id": "or_file_1", "filename": "f.txt", "mime_type": "text/plain",
+        "size_bytes": 26, "created_at": "2025-01-01T00:00:00Z", "downloadable": false, "type": "file"});
+    let server = TestServer::start(vec![
+        Reply::json(429, common::envelope(429, "slow down", json!({}))).header("retry-after", "0"),
+        Reply::json(200, stored),
+    ])
+    .await;
+    let form = || openrouter_bindings::Form::new().text("purpose", "test").file_path("file", &path, "text/plain");
+    let uploaded = client_for(&server.url, RetryPolicy::default()).upload_file(form()).send().await.unwrap();
+    assert!(matches!(uploaded, openrouter_bindings::types::FileResponse::Openrouter(f) if f.id == "or_file_1"));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        let body = String::from_utf8_lossy(&request.body);
+        assert_eq!(request.headers["content-length"], request.body.len().to_string());
+        assert!(body.contains("filename=\"openrouter-bindings-retry-"), "{body}");
+        assert!(body.contains("\r\n\r\nthe whole file, every time\r\n--"), "{body}");
+        assert!(body.contains("name=\"purpose\"\r\n\r\ntest\r\n"), "{body}");
+    }
+
+    let server = TestServer::start(vec![Reply::json(502, common::envelope(502, "upstream", json!({})))]).await;
+    let error = client_for(&server.url, RetryPolicy::default()).upload_file(form()).send().await.unwrap_err();
+    assert_eq!((error.status(), server.requests().len()), (Some(502), 1));
+
+    std::fs::remove_file(&path).unwrap();
+    let server = TestServer::start(vec![Reply::json(200, json!({}))]).await;
+    let error = client_for(&server.url, RetryPolicy::default()).upload_file(form()).send().await.unwrap_err();
+    assert!(matches!(&error, Error::InvalidRequest(m) if m.contains("cannot read")), "{error:?}");
+    assert_eq!(server.requests().len(), 0, "nothing is sent");
+}
+
 // 2-5. Responses.
 
 /// A Responses result in the shape servers that drop null and default fields send it (LiteLLM's

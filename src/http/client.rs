@@ -11,7 +11,7 @@ use std::{
 use bytes::Bytes;
 use reqwest::{
     Url,
-    header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT},
+    header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT},
 };
 use tracing::Instrument;
 
@@ -372,7 +372,11 @@ impl Client {
             builder = builder.header(*name, header_value(name, value)?);
         }
         if let Some((content_type, body)) = &request.body {
-            builder = builder.header(CONTENT_TYPE, content_type.as_str()).body(body.clone());
+            let (body, streamed_length) = body.for_attempt().await?;
+            builder = builder.header(CONTENT_TYPE, content_type.as_str()).body(body);
+            if let Some(length) = streamed_length {
+                builder = builder.header(CONTENT_LENGTH, length);
+            }
         }
         let response = builder.send().await.map_err(|e| Error::transport(e, &self.inner.host))?;
         let status = response.status().as_u16();

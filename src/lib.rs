@@ -31,7 +31,7 @@ use api::structured;
 use api::video;
 #[cfg(feature = "chat")]
 use api::{chat, stream};
-use http::{client, download, error, lenient, request, retry};
+use http::{client, download, error, form, lenient, request, retry};
 #[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
 use http::{events, sse};
 
@@ -49,12 +49,12 @@ pub use embeddings::{EmbeddingInput, EmbeddingsRequestBuilder};
 pub use error::{ApiError, BoxError, Error, Moderation, TransportKind};
 #[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
 pub use events::{EventStream, StreamEvent};
+pub use form::Form;
 pub use generated::{operations, types};
 #[cfg(feature = "images")]
 pub use images::{Image, ImagesRequestBuilder, ImagesStream};
 #[cfg(feature = "messages")]
 pub use messages::{MessagesAccumulator, MessagesRequestBuilder, MessagesStream, ToolUse};
-pub use request::Form;
 #[cfg(feature = "rerank")]
 pub use rerank::{Ranked, RerankRequestBuilder};
 #[cfg(feature = "responses")]

@@ -338,7 +338,7 @@ impl ChatRequestBuilder {
         async move {
             let started = Instant::now();
             let (client, body, options) = prepared?;
-            let request = crate::request::Request::post_json(CHAT_PATH, body);
+            let request = crate::client::Request::post_json(CHAT_PATH, body);
             let response = client.post_stream(&request, &options, started).await?.into_events()?;
             tracing::Span::current().record("status", response.status().as_u16());
             Ok(ChatStream::from_response(response, options.idle_timeout, options.total_deadline(started)))

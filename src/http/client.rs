@@ -10,14 +10,14 @@ use std::{
 
 use bytes::Bytes;
 use reqwest::{
-    Url,
+    Method, Url,
     header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT},
 };
 use tracing::Instrument;
 
 use crate::{
     error::{ApiError, Error},
-    request::Request,
+    form::Body,
     retry::{self, Decision, RetryPolicy},
 };
 
@@ -827,5 +827,34 @@ mod tests {
         assert!(base_url("http://openrouter.example/api/v1", true).is_ok());
         assert!(base_url("ftp://openrouter.ai", true).is_err());
         assert!(base_url("not a url", false).unwrap_err().to_string().contains("malformed"));
+    }
+}
+
+/// A request ready to send, as many times as the retry policy allows.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    /// Content type and body.
+    pub(crate) body: Option<(String, Body)>,
+}
+
+impl Request {
+    /// What the request may do on the server, for retrying.
+    pub(crate) fn kind(&self) -> crate::retry::Kind {
+        crate::retry::Kind::of(&self.method, &self.path)
+    }
+
+    /// A JSON `POST` (chat).
+    pub(crate) fn post_json(path: &str, body: Bytes) -> Request {
+        Request {
+            method: Method::POST,
+            path: path.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Some(("application/json".into(), Body::Bytes(body))),
+        }
     }
 }

@@ -53,7 +53,7 @@ impl ByteStream {
         idle_timeout: Option<Duration>,
         total: Option<(Duration, tokio::time::Instant)>,
     ) -> Self {
-        let content_type = crate::client::header_str(response.headers(), "content-type").map(str::to_owned);
+        let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
         Self::from_body(Box::pin(response.bytes_stream()), host, content_type, idle_timeout, total)
     }
 

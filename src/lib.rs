@@ -35,6 +35,16 @@ use http::{client, download, error, form, lenient, request, retry};
 #[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
 use http::{events, sse};
 
+#[cfg(any(
+    feature = "responses",
+    feature = "messages",
+    feature = "images",
+    feature = "embeddings",
+    feature = "rerank",
+    feature = "audio",
+    feature = "video"
+))]
+pub use api::builder::RequestBuilder;
 #[cfg(feature = "audio")]
 pub use audio::{SpeechRequestBuilder, TranscriptionRequestBuilder};
 #[cfg(feature = "chat")]
@@ -54,11 +64,11 @@ pub use generated::{operations, types};
 #[cfg(feature = "images")]
 pub use images::{Image, ImagesRequestBuilder, ImagesStream};
 #[cfg(feature = "messages")]
-pub use messages::{MessagesAccumulator, MessagesRequestBuilder, MessagesStream, ToolUse};
+pub use messages::{MessagesAccumulator, MessagesRequestBuilder, MessagesState, MessagesStream, ToolUse};
 #[cfg(feature = "rerank")]
 pub use rerank::{Ranked, RerankRequestBuilder};
 #[cfg(feature = "responses")]
-pub use responses::{FunctionCall, ResponsesAccumulator, ResponsesRequestBuilder, ResponsesStream};
+pub use responses::{FunctionCall, ResponsesAccumulator, ResponsesInput, ResponsesRequestBuilder, ResponsesStream};
 pub use retry::RetryPolicy;
 #[cfg(feature = "chat")]
 pub use stream::{ChatStream, ChatStreamAccumulator};

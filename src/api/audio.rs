@@ -1,13 +1,13 @@
 //! Speech (`POST /audio/speech`) and transcription (`POST /audio/transcriptions`).
 
-use std::{path::Path, time::Duration};
+use std::path::Path;
 
 use base64::Engine;
 use bytes::Bytes;
 use serde_json::json;
 
 use crate::{
-    ByteStream, Client, Error, RetryPolicy,
+    ByteStream, Client, Error,
     structured::{from_json, set},
     types::{SpeechRequest, SttRequest, SttResponse},
 };
@@ -26,7 +26,7 @@ impl Client {
     /// ```
     pub fn speech(&self, model: impl Into<String>, input: impl Into<String>) -> SpeechRequestBuilder {
         let request = from_json(json!({ "model": model.into(), "input": input.into() }));
-        SpeechRequestBuilder { client: self.clone(), request, retry: None, timeout: None }
+        SpeechRequestBuilder::new(self, request)
     }
 
     /// A transcription of audio by `model`; give the audio with
@@ -39,19 +39,12 @@ impl Client {
     /// ```
     pub fn transcription(&self, model: impl Into<String>) -> TranscriptionRequestBuilder {
         let request = from_json(json!({ "model": model.into(), "input_audio": { "data": "", "format": "" } }));
-        TranscriptionRequestBuilder { client: self.clone(), request, retry: None, timeout: None }
+        TranscriptionRequestBuilder::new(self, request)
     }
 }
 
 /// A speech request being built over the generated [`SpeechRequest`].
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct SpeechRequestBuilder {
-    client: Client,
-    request: SpeechRequest,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Duration>,
-}
+pub type SpeechRequestBuilder = crate::api::builder::RequestBuilder<SpeechRequest>;
 
 impl SpeechRequestBuilder {
     /// The voice.
@@ -66,8 +59,6 @@ impl SpeechRequestBuilder {
         self
     }
 
-    crate::request::call_settings!(SpeechRequest);
-
     /// Sends the request and returns the audio bytes. An answer that is not audio is an error.
     pub async fn send(self) -> Result<Bytes, Error> {
         self.stream().await?.collect(crate::client::MAX_BODY_BYTES).await
@@ -76,7 +67,7 @@ impl SpeechRequestBuilder {
     /// Sends the request and returns the audio as it arrives. An answer that is not audio is an error.
     pub async fn stream(self) -> Result<ByteStream, Error> {
         let client = self.client;
-        let call = crate::request::configure!(client.create_speech(self.request), self.retry, self.timeout);
+        let call = crate::api::builder::configure!(client.create_speech(self.request), self.retry, self.timeout);
         call.bytes_stream().await?.expect_media("audio")
     }
 
@@ -92,14 +83,7 @@ impl SpeechRequestBuilder {
 }
 
 /// A transcription request being built over the generated [`SttRequest`].
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct TranscriptionRequestBuilder {
-    client: Client,
-    request: SttRequest,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Duration>,
-}
+pub type TranscriptionRequestBuilder = crate::api::builder::RequestBuilder<SttRequest>;
 
 impl TranscriptionRequestBuilder {
     /// The audio file at `path`, read without blocking the runtime; its extension names the
@@ -129,15 +113,15 @@ impl TranscriptionRequestBuilder {
         self
     }
 
-    crate::request::call_settings!(SttRequest);
-
     /// Sends the request and returns the answer as the spec types it.
     pub async fn send(self) -> Result<SttResponse, Error> {
         if self.request.input_audio.data.is_empty() {
             return Err(Error::InvalidRequest("no audio: add it with .file(...) or .audio(...)".into()));
         }
         let client = self.client;
-        crate::request::configure!(client.create_transcription(self.request), self.retry, self.timeout).send().await
+        crate::api::builder::configure!(client.create_transcription(self.request), self.retry, self.timeout)
+            .send()
+            .await
     }
 
     /// Sends the request and returns the transcribed text.

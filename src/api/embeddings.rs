@@ -1,12 +1,10 @@
 //! Embeddings (`POST /embeddings`): one text or many in, one vector per input out, in input order.
 
-use std::time::Duration;
-
 use base64::Engine;
 use serde_json::{Value, json};
 
 use crate::{
-    Client, Error, RetryPolicy,
+    Client, Error,
     structured::{from_json, set},
     types::{CreateEmbeddingsRequest, CreateEmbeddingsResponse},
 };
@@ -25,19 +23,12 @@ impl Client {
     /// ```
     pub fn embeddings(&self, model: impl Into<String>) -> EmbeddingsRequestBuilder {
         let request = from_json(json!({ "model": model.into(), "input": "" }));
-        EmbeddingsRequestBuilder { client: self.clone(), request, retry: None, timeout: None }
+        EmbeddingsRequestBuilder::new(self, request)
     }
 }
 
 /// An embeddings request being built over the generated [`CreateEmbeddingsRequest`].
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct EmbeddingsRequestBuilder {
-    client: Client,
-    request: CreateEmbeddingsRequest,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Duration>,
-}
+pub type EmbeddingsRequestBuilder = crate::api::builder::RequestBuilder<CreateEmbeddingsRequest>;
 
 /// What [`EmbeddingsRequestBuilder::input`] takes: one text, or many.
 pub trait EmbeddingInput {
@@ -89,12 +80,10 @@ impl EmbeddingsRequestBuilder {
         self
     }
 
-    crate::request::call_settings!(CreateEmbeddingsRequest);
-
     /// Sends the request and returns the answer as the spec types it.
     pub async fn send(self) -> Result<CreateEmbeddingsResponse, Error> {
         let client = self.client;
-        crate::request::configure!(client.create_embeddings(self.request), self.retry, self.timeout).send().await
+        crate::api::builder::configure!(client.create_embeddings(self.request), self.retry, self.timeout).send().await
     }
 
     /// Sends the request and returns one vector per input, in input order; an answer with fewer

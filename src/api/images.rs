@@ -1,14 +1,12 @@
 //! Image generation (`POST /images`): a builder over the generated request, the image bytes of an
 //! answer whatever form they come in, and the rules of its event stream.
 
-use std::time::Duration;
-
 use base64::Engine;
 use bytes::Bytes;
 use serde_json::json;
 
 use crate::{
-    Client, Error, RetryPolicy,
+    Client, Error,
     events::{EventStream, Progress, StreamEvent, error_in, sealed::Sealed},
     structured::{from_json, set, wire},
     types::{CreateImagesEvent, ImageGenerationRequest, ImageGenerationResponse},
@@ -28,20 +26,13 @@ impl Client {
     /// ```
     pub fn images(&self, model: impl Into<String>, prompt: impl Into<String>) -> ImagesRequestBuilder {
         let request = from_json(json!({ "model": model.into(), "prompt": prompt.into() }));
-        ImagesRequestBuilder { client: self.clone(), request, retry: None, timeout: None }
+        ImagesRequestBuilder::new(self, request)
     }
 }
 
 /// An image generation request being built: the generated [`ImageGenerationRequest`] plus the
 /// call's settings. Anything without a setter here is a field of [`request_mut`](Self::request_mut).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImagesRequestBuilder {
-    client: Client,
-    request: ImageGenerationRequest,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Duration>,
-}
+pub type ImagesRequestBuilder = crate::api::builder::RequestBuilder<ImageGenerationRequest>;
 
 /// One generated image.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,12 +57,10 @@ impl ImagesRequestBuilder {
         self
     }
 
-    crate::request::call_settings!(ImageGenerationRequest);
-
     /// Sends the request and returns the answer as the spec types it.
     pub async fn send(self) -> Result<ImageGenerationResponse, Error> {
         let client = self.client;
-        crate::request::configure!(client.create_images(self.request), self.retry, self.timeout).send().await
+        crate::api::builder::configure!(client.create_images(self.request), self.retry, self.timeout).send().await
     }
 
     /// Sends the request and returns the images' bytes, whatever form the answer carried them in
@@ -84,7 +73,7 @@ impl ImagesRequestBuilder {
     /// Sends the request with `stream: true` and returns its events; see [`ImagesStream`].
     pub async fn stream(self) -> Result<ImagesStream, Error> {
         let client = self.client;
-        crate::request::configure!(client.create_images(self.request), self.retry, self.timeout).stream().await
+        crate::api::builder::configure!(client.create_images(self.request), self.retry, self.timeout).stream().await
     }
 }
 

@@ -33,21 +33,18 @@ impl Client {
     /// ```
     pub fn messages(&self, model: impl Into<String>) -> MessagesRequestBuilder {
         let request: MessagesRequest = from_json(json!({ "model": model.into(), "messages": [] }));
-        MessagesRequestBuilder { client: self.clone(), request, messages: Vec::new(), retry: None, timeout: None }
+        MessagesRequestBuilder::new(self, request)
     }
 }
 
 /// A Messages API request being built: the generated [`MessagesRequest`] plus the call's
 /// settings. Anything without a setter here is a field of [`request_mut`](Self::request_mut).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct MessagesRequestBuilder {
-    client: Client,
-    request: MessagesRequest,
-    /// The messages in their wire form.
+pub type MessagesRequestBuilder = crate::api::builder::RequestBuilder<MessagesRequest, MessagesState>;
+
+/// What a Messages request keeps beside the generated request: the messages in their wire form.
+#[derive(Debug, Clone, Default)]
+pub struct MessagesState {
     messages: Vec<Value>,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Duration>,
 }
 
 impl MessagesRequestBuilder {
@@ -59,7 +56,7 @@ impl MessagesRequestBuilder {
 
     /// Adds a message in its wire form, e.g. `{"role": "user", "content": [...]}`.
     pub fn message(mut self, message: Value) -> Self {
-        self.messages.push(message);
+        self.state.messages.push(message);
         self
     }
 
@@ -120,13 +117,11 @@ impl MessagesRequestBuilder {
         self
     }
 
-    crate::request::call_settings!(MessagesRequest);
-
     /// The request as it would be sent.
     pub fn build(self) -> Result<MessagesRequest, Error> {
         let mut wire = serde_json::to_value(&self.request).expect("generated values serialize");
-        if !self.messages.is_empty() {
-            wire["messages"] = Value::Array(self.messages);
+        if !self.state.messages.is_empty() {
+            wire["messages"] = Value::Array(self.state.messages);
         }
         if wire["messages"].as_array().is_none_or(Vec::is_empty) {
             return Err(Error::InvalidRequest("no messages: add one with .user(...) or .message(...)".into()));
@@ -138,13 +133,13 @@ impl MessagesRequestBuilder {
     /// Sends the request and returns the whole message.
     pub async fn send(self) -> Result<MessagesResult, Error> {
         let (client, request, retry, timeout) = self.into_parts()?;
-        crate::request::configure!(client.create_message(request), retry, timeout).send().await
+        crate::api::builder::configure!(client.create_message(request), retry, timeout).send().await
     }
 
     /// Sends the request with `stream: true` and returns its typed events; see [`MessagesStream`].
     pub async fn stream(self) -> Result<MessagesStream, Error> {
         let (client, request, retry, timeout) = self.into_parts()?;
-        crate::request::configure!(client.create_message(request), retry, timeout).stream().await
+        crate::api::builder::configure!(client.create_message(request), retry, timeout).stream().await
     }
 
     fn into_parts(self) -> Result<(Client, MessagesRequest, Option<RetryPolicy>, Option<Duration>), Error> {

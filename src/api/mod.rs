@@ -3,6 +3,16 @@
 
 #[cfg(feature = "audio")]
 pub(crate) mod audio;
+#[cfg(any(
+    feature = "responses",
+    feature = "messages",
+    feature = "images",
+    feature = "embeddings",
+    feature = "rerank",
+    feature = "audio",
+    feature = "video"
+))]
+pub(crate) mod builder;
 #[cfg(feature = "chat")]
 pub(crate) mod chat;
 #[cfg(feature = "embeddings")]

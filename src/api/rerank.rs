@@ -1,12 +1,10 @@
 //! Rerank (`POST /rerank`): a query and documents in, the documents' indices and scores out, best
 //! first.
 
-use std::time::Duration;
-
 use serde_json::json;
 
 use crate::{
-    Client, Error, RetryPolicy,
+    Client, Error,
     structured::{from_json, push, set},
     types::{CreateRerankRequest, CreateRerankResponse},
 };
@@ -25,19 +23,12 @@ impl Client {
     /// ```
     pub fn rerank(&self, model: impl Into<String>, query: impl Into<String>) -> RerankRequestBuilder {
         let request = from_json(json!({ "model": model.into(), "query": query.into(), "documents": [] }));
-        RerankRequestBuilder { client: self.clone(), request, retry: None, timeout: None }
+        RerankRequestBuilder::new(self, request)
     }
 }
 
 /// A rerank request being built over the generated [`CreateRerankRequest`].
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RerankRequestBuilder {
-    client: Client,
-    request: CreateRerankRequest,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Duration>,
-}
+pub type RerankRequestBuilder = crate::api::builder::RequestBuilder<CreateRerankRequest>;
 
 /// One document's place in a ranking.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,15 +55,13 @@ impl RerankRequestBuilder {
         self
     }
 
-    crate::request::call_settings!(CreateRerankRequest);
-
     /// Sends the request and returns the answer as the spec types it.
     pub async fn send(self) -> Result<CreateRerankResponse, Error> {
         if self.request.documents.is_empty() {
             return Err(Error::InvalidRequest("no documents: add them with .documents(...)".into()));
         }
         let client = self.client;
-        crate::request::configure!(client.create_rerank(self.request), self.retry, self.timeout).send().await
+        crate::api::builder::configure!(client.create_rerank(self.request), self.retry, self.timeout).send().await
     }
 
     /// Sends the request and returns the ranking, best first.

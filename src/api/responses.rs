@@ -34,41 +34,32 @@ impl Client {
     pub fn responses(&self, model: impl Into<String>) -> ResponsesRequestBuilder {
         let mut request: ResponsesRequest = from_json(json!({}));
         request.model = Some(model.into());
-        ResponsesRequestBuilder {
-            client: self.clone(),
-            request,
-            items: Vec::new(),
-            only_text: false,
-            problem: None,
-            retry: None,
-            timeout: None,
-        }
+        ResponsesRequestBuilder::new(self, request)
     }
 }
 
 /// A Responses API request being built: the generated [`ResponsesRequest`] plus the call's
-/// settings. Anything without a setter here is a field of [`request_mut`](Self::request_mut).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ResponsesRequestBuilder {
-    client: Client,
-    request: ResponsesRequest,
+/// settings. Anything without a setter here is a field of
+/// [`request_mut`](crate::RequestBuilder::request_mut).
+pub type ResponsesRequestBuilder = crate::api::builder::RequestBuilder<ResponsesRequest, ResponsesInput>;
+
+/// What a Responses request keeps beside the generated request: its input items.
+#[derive(Debug, Clone, Default)]
+pub struct ResponsesInput {
     /// Input items in their wire form, in order.
     items: Vec<Value>,
-    /// The input is one text given with [`input`](Self::input): sent as the plain string form.
+    /// The input is one text given with [`input`](ResponsesRequestBuilder::input): sent as the plain string form.
     only_text: bool,
     /// An input item that did not serialize (reported by `build`).
     problem: Option<String>,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Duration>,
 }
 
 impl ResponsesRequestBuilder {
     /// Adds a user text. Alone, it is sent as the plain string form of `input`; with other items
     /// (added before or after), as a user message in its place among them.
     pub fn input(mut self, text: impl Into<String>) -> Self {
-        self.only_text = self.items.is_empty();
-        self.items.push(json!({"type": "message", "role": "user", "content": text.into()}));
+        self.state.only_text = self.state.items.is_empty();
+        self.state.items.push(json!({"type": "message", "role": "user", "content": text.into()}));
         self
     }
 
@@ -77,10 +68,10 @@ impl ResponsesRequestBuilder {
     /// e.g. `{"role": "user", "content": "hi"}` or a `function_call_output`.
     pub fn input_item(mut self, item: impl serde::Serialize) -> Self {
         match serde_json::to_value(item) {
-            Ok(item) => self.items.push(item),
-            Err(e) => self.problem = Some(format!("an input item does not serialize: {e}")),
+            Ok(item) => self.state.items.push(item),
+            Err(e) => self.state.problem = Some(format!("an input item does not serialize: {e}")),
         }
-        self.only_text = false;
+        self.state.only_text = false;
         self
     }
 
@@ -160,18 +151,16 @@ impl ResponsesRequestBuilder {
         self
     }
 
-    crate::request::call_settings!(ResponsesRequest);
-
     /// The request as it would be sent.
     pub fn build(self) -> Result<ResponsesRequest, Error> {
-        if let Some(problem) = self.problem {
+        if let Some(problem) = self.state.problem {
             return Err(Error::InvalidRequest(problem));
         }
         let mut wire = serde_json::to_value(&self.request).expect("generated values serialize");
-        match (self.only_text, self.items.as_slice()) {
+        match (self.state.only_text, self.state.items.as_slice()) {
             (true, [text]) => wire["input"] = text["content"].clone(),
             (_, []) => {}
-            _ => wire["input"] = Value::Array(self.items),
+            _ => wire["input"] = Value::Array(self.state.items),
         }
         if wire["input"].is_null() {
             return Err(Error::InvalidRequest("no input: add one with .input(...) or .user(...)".into()));
@@ -185,7 +174,7 @@ impl ResponsesRequestBuilder {
     /// `incomplete_details`).
     pub async fn send(self) -> Result<OpenResponsesResult, Error> {
         let (client, request, retry, timeout) = self.into_parts()?;
-        let response = crate::request::configure!(client.create_response(request), retry, timeout).send().await?;
+        let response = crate::api::builder::configure!(client.create_response(request), retry, timeout).send().await?;
         match failure(&wire(&response)) {
             Some(mut error) => {
                 error.generation_id = Some(response.id.clone());
@@ -198,7 +187,7 @@ impl ResponsesRequestBuilder {
     /// Sends the request with `stream: true` and returns its typed events; see [`ResponsesStream`].
     pub async fn stream(self) -> Result<ResponsesStream, Error> {
         let (client, request, retry, timeout) = self.into_parts()?;
-        crate::request::configure!(client.create_response(request), retry, timeout).stream().await
+        crate::api::builder::configure!(client.create_response(request), retry, timeout).stream().await
     }
 
     fn into_parts(self) -> Result<(Client, ResponsesRequest, Option<RetryPolicy>, Option<Duration>), Error> {

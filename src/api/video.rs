@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::{
-    ByteStream, Client, Error, RetryPolicy,
+    ByteStream, Client, Error,
     error::ApiError,
     structured::{from_json, set},
     types::{VideoGenerationRequest, VideoGenerationResponse},
@@ -28,19 +28,12 @@ impl Client {
     /// ```
     pub fn video(&self, model: impl Into<String>, prompt: impl Into<String>) -> VideoRequestBuilder {
         let request = from_json(json!({ "model": model.into(), "prompt": prompt.into() }));
-        VideoRequestBuilder { client: self.clone(), request, retry: None, timeout: None }
+        VideoRequestBuilder::new(self, request)
     }
 }
 
 /// A video generation request being built over the generated [`VideoGenerationRequest`].
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct VideoRequestBuilder {
-    client: Client,
-    request: VideoGenerationRequest,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Duration>,
-}
+pub type VideoRequestBuilder = crate::api::builder::RequestBuilder<VideoGenerationRequest>;
 
 impl VideoRequestBuilder {
     /// The length in seconds.
@@ -49,13 +42,12 @@ impl VideoRequestBuilder {
         self
     }
 
-    crate::request::call_settings!(VideoGenerationRequest);
-
     /// Creates the job; returns it as first reported (usually `pending`).
     pub async fn send(self) -> Result<VideoJob, Error> {
         let client = self.client;
-        let job =
-            crate::request::configure!(client.create_video_job(self.request), self.retry, self.timeout).send().await?;
+        let job = crate::api::builder::configure!(client.create_video_job(self.request), self.retry, self.timeout)
+            .send()
+            .await?;
         Ok(VideoJob { client, job, poll: (Duration::from_secs(2), Duration::from_secs(15)) })
     }
 }

@@ -16,7 +16,7 @@ use tracing::Instrument;
 
 use crate::{
     Client, Error, Form, RetryPolicy,
-    client::{CallOptions, Request, Started, not_events},
+    client::{CallOptions, Request},
     form::Body,
 };
 
@@ -182,19 +182,19 @@ impl Call {
         self.run(|client, request, options, started| async move {
             let (idle, total) = (options.idle_timeout, options.total_deadline(started));
             match client.post_stream(&request, &options, started).await? {
-                Started::Events(response) => {
+                crate::client::Started::Events(response) => {
                     tracing::Span::current().record("status", response.status().as_u16());
                     Ok(crate::EventStream::from_response(response, idle, total))
                 }
                 // A server that ignored `stream: true` ("non-streaming providers ignore this
                 // flag"): its whole answer as the events it stands for, where the event type has
                 // such a reading.
-                Started::Whole { status, content_type, body } => {
+                crate::client::Started::Whole { status, content_type, body } => {
                     tracing::Span::current().record("status", status);
                     let whole = content_type.contains("json").then(|| T::from_whole(&body)).flatten();
                     match whole {
                         Some(sse) => Ok(crate::EventStream::from_sse(sse?, idle, total)),
-                        None => Err(not_events(status, &content_type, &body)),
+                        None => Err(crate::client::not_events(status, &content_type, &body)),
                     }
                 }
             }
@@ -245,81 +245,6 @@ impl Call {
         .await
     }
 }
-
-/// A generated operation builder with a convenience builder's optional retry policy and timeout.
-#[cfg(any(
-    feature = "responses",
-    feature = "messages",
-    feature = "images",
-    feature = "embeddings",
-    feature = "rerank",
-    feature = "audio",
-    feature = "video"
-))]
-macro_rules! configure {
-    ($call:expr, $retry:expr, $timeout:expr) => {{
-        let mut call = $call;
-        if let Some(retry) = $retry {
-            call = call.retry(retry);
-        }
-        if let Some(timeout) = $timeout {
-            call = call.timeout(timeout);
-        }
-        call
-    }};
-}
-#[cfg(any(
-    feature = "responses",
-    feature = "messages",
-    feature = "images",
-    feature = "embeddings",
-    feature = "rerank",
-    feature = "audio",
-    feature = "video"
-))]
-pub(crate) use configure;
-
-/// The setters every convenience builder has: the generated request itself, and the call's retry
-/// policy and timeout (kept in `request`, `retry` and `timeout` fields).
-#[cfg(any(
-    feature = "responses",
-    feature = "messages",
-    feature = "images",
-    feature = "embeddings",
-    feature = "rerank",
-    feature = "audio",
-    feature = "video"
-))]
-macro_rules! call_settings {
-    ($request:ty) => {
-        /// The generated request, for any field without a setter here.
-        pub fn request_mut(&mut self) -> &mut $request {
-            &mut self.request
-        }
-
-        /// The retry policy for this request only.
-        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-            self.retry = Some(policy);
-            self
-        }
-
-        /// The timeout of each attempt of this request (see [`crate::ClientBuilder::timeout`]).
-        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.timeout = Some(timeout);
-            self
-        }
-    };
-}
-#[cfg(any(
-    feature = "responses",
-    feature = "messages",
-    feature = "images",
-    feature = "embeddings",
-    feature = "rerank",
-    feature = "audio",
-    feature = "video"
-))]
-pub(crate) use call_settings;
 
 #[cfg(test)]
 mod tests {

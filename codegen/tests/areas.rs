@@ -34,3 +34,22 @@ mod toml_lite {
         Features { names, full }
     }
 }
+
+/// The README's features table links each area's operation count to the area's first generated
+/// method on `Client`'s docs page, which opens the area's block.
+#[test]
+fn the_features_table_links_each_area_to_the_first_method_of_its_block() {
+    let readme = include_str!("../../README.md");
+    let spec = include_str!("../../openapi/openrouter.yaml");
+    let code = openrouter_bindings_codegen::build(spec, &["full"]).expect("the vendored spec generates").code;
+    for (area, _) in openrouter_bindings_codegen::areas::AREAS {
+        let heading = format!("# The `{area}` area");
+        let block = code.split(&heading).nth(1).unwrap_or_else(|| panic!("no block headed {heading}"));
+        let first = block.split("pub fn ").nth(1).and_then(|rest| rest.split('(').next()).expect("a method");
+        let link = format!(
+            "[{area}-ops]: https://docs.rs/openrouter-bindings/latest/openrouter_bindings/struct.Client.html#method.{first}"
+        );
+        assert!(readme.contains(&link), "the README should link `{area}` to `{first}`:\n{link}");
+        assert!(readme.contains(&format!("][{area}-ops] |")), "the table row of `{area}` links its count");
+    }
+}

@@ -10,6 +10,7 @@ pub mod derives;
 pub mod examples;
 pub mod fixes;
 pub mod generate;
+pub mod listing;
 pub mod names;
 pub mod normalize;
 pub mod operations;

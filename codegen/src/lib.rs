@@ -5,6 +5,7 @@
 //! [`derives`], then prettyplease).
 //! `build.rs` calls [`build`]; the `refresh` binary calls [`page::extract_spec`].
 
+pub mod api_diff;
 pub mod areas;
 pub mod derives;
 pub mod examples;

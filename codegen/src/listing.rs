@@ -23,37 +23,94 @@ use syn::{Fields, FnArg, ImplItem, Item, ReturnType, Type, Visibility};
 
 use crate::Error;
 
-/// The listing of `code`, the generated Rust of [`crate::build`].
+/// The public API of generated code: its operations and types, by name.
+#[derive(Debug, Default)]
+pub struct Api {
+    /// Method name on `Client` → the operation.
+    pub operations: BTreeMap<String, Operation>,
+    /// Type name → the type.
+    pub types: BTreeMap<String, TypeItem>,
+}
+
+/// One generated operation as a user calls it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `id: &str, body: CreateKeysRequest`.
+    pub arguments: String,
+    /// What `send` answers.
+    pub answer: String,
+    /// `POST /keys`.
+    pub route: String,
+    /// The builder's own methods (`.offset(value: i64)`), in the generated order.
+    pub setters: Vec<String>,
+}
+
+/// One generated type: its head (`struct Name`, `struct Name(String)`, `enum Name`, `type Name = T`)
+/// and its members (fields as `name: T` or `name?: T`, or variants), sorted for structs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeItem {
+    /// `struct Name`, `enum Name`, ...
+    pub head: String,
+    /// Fields or variants, one per line.
+    pub members: Vec<String>,
+}
+
+impl Api {
+    /// The API of `code`, the generated Rust of [`crate::build`].
+    pub fn of(code: &str) -> Result<Api, Error> {
+        let file = syn::parse_file(code).map_err(|e| Error(format!("the generated code does not parse: {e}")))?;
+        let mut api = Api::default();
+        let mut methods = BTreeMap::new();
+        let mut builders: BTreeMap<String, Builder> = BTreeMap::new();
+        for item in &file.items {
+            let Item::Mod(module) = item else { continue };
+            let Some((_, items)) = &module.content else { continue };
+            match module.ident.to_string().as_str() {
+                "types" => list_types(items, &mut api.types),
+                "operations" => list_operations(items, &mut methods, &mut builders),
+                _ => {}
+            }
+        }
+        for (name, (signature, route)) in methods {
+            let builder = builders.remove(&signature.builder).unwrap_or_default();
+            let operation = Operation {
+                arguments: signature.arguments,
+                answer: builder.answer.unwrap_or_else(|| "?".into()),
+                route,
+                setters: builder.lines,
+            };
+            api.operations.insert(name, operation);
+        }
+        Ok(api)
+    }
+
+    /// The API a spec (or docs page) generates with every area on.
+    pub fn of_spec(spec_text: &str) -> Result<Api, Error> {
+        Api::of(&crate::build(&crate::page::extract_spec(spec_text)?, &["full"])?.code)
+    }
+
+    /// The listing: one line per operation, setter, type, field and variant.
+    pub fn listing(&self) -> String {
+        let mut out = String::new();
+        for (name, op) in &self.operations {
+            out.push_str(&format!("op {name}({}) -> {}   {}\n", op.arguments, op.answer, op.route));
+            for line in &op.setters {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        for item in self.types.values() {
+            out.push_str(&format!("{}\n", item.head));
+            for line in &item.members {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// The listing of `code`, the generated Rust of [`crate::build`] (see [`Api::listing`]).
 pub fn listing(code: &str) -> Result<String, Error> {
-    let file = syn::parse_file(code).map_err(|e| Error(format!("the generated code does not parse: {e}")))?;
-    let mut types = BTreeMap::new();
-    let mut operations = BTreeMap::new();
-    let mut builders: BTreeMap<String, Builder> = BTreeMap::new();
-    for item in &file.items {
-        let Item::Mod(module) = item else { continue };
-        let Some((_, items)) = &module.content else { continue };
-        match module.ident.to_string().as_str() {
-            "types" => list_types(items, &mut types),
-            "operations" => list_operations(items, &mut operations, &mut builders),
-            _ => {}
-        }
-    }
-    let mut out = String::new();
-    for (name, (signature, route)) in &operations {
-        let builder = builders.get(&signature.builder);
-        let answer = builder.and_then(|b| b.answer.clone()).unwrap_or_else(|| "?".into());
-        out.push_str(&format!("op {name}({}) -> {answer}   {route}\n", signature.arguments));
-        for line in builder.map(|b| b.lines.as_slice()).unwrap_or_default() {
-            out.push_str(&format!("  {line}\n"));
-        }
-    }
-    for (name, lines) in &types {
-        out.push_str(&format!("{name}\n"));
-        for line in lines {
-            out.push_str(&format!("  {line}\n"));
-        }
-    }
-    Ok(out)
+    Ok(Api::of(code)?.listing())
 }
 
 /// An operation's method on `Client`: its arguments and the builder it returns.
@@ -69,7 +126,7 @@ struct Builder {
     answer: Option<String>,
 }
 
-fn list_types(items: &[Item], types: &mut BTreeMap<String, Vec<String>>) {
+fn list_types(items: &[Item], types: &mut BTreeMap<String, TypeItem>) {
     for item in items {
         match item {
             Item::Struct(s) if is_pub(&s.vis) => {
@@ -78,7 +135,7 @@ fn list_types(items: &[Item], types: &mut BTreeMap<String, Vec<String>>) {
                     Fields::Named(fields) => {
                         for field in &fields.named {
                             let name = field.ident.as_ref().expect("named").to_string();
-                            lines.push(field_line(&name, &field.ty));
+                            lines.push(field_line(&name, &field.ty, has_default(&field.attrs)));
                         }
                         format!("struct {}", s.ident)
                     }
@@ -89,7 +146,7 @@ fn list_types(items: &[Item], types: &mut BTreeMap<String, Vec<String>>) {
                     Fields::Unit => format!("struct {}", s.ident),
                 };
                 lines.sort();
-                types.insert(head, lines);
+                types.insert(s.ident.to_string(), TypeItem { head, members: lines });
             }
             Item::Enum(e) if is_pub(&e.vis) => {
                 let lines = e
@@ -105,16 +162,20 @@ fn list_types(items: &[Item], types: &mut BTreeMap<String, Vec<String>>) {
                             let inner: Vec<String> = f
                                 .named
                                 .iter()
-                                .map(|f| field_line(&f.ident.as_ref().expect("named").to_string(), &f.ty))
+                                .map(|f| {
+                                    let name = f.ident.as_ref().expect("named").to_string();
+                                    field_line(&name, &f.ty, has_default(&f.attrs))
+                                })
                                 .collect();
                             format!("{} {{ {} }}", v.ident, inner.join(", "))
                         }
                     })
                     .collect();
-                types.insert(format!("enum {}", e.ident), lines);
+                types.insert(e.ident.to_string(), TypeItem { head: format!("enum {}", e.ident), members: lines });
             }
             Item::Type(t) if is_pub(&t.vis) => {
-                types.insert(format!("type {} = {}", t.ident, ty(&t.ty)), Vec::new());
+                let head = format!("type {} = {}", t.ident, ty(&t.ty));
+                types.insert(t.ident.to_string(), TypeItem { head, members: Vec::new() });
             }
             Item::Mod(module) if is_pub(&module.vis) => {
                 // Nested modules (`types::error`) hold the crate's helpers, not the spec's types.
@@ -180,18 +241,29 @@ fn list_operations(
     }
 }
 
-fn field_line(name: &str, field_ty: &Type) -> String {
+/// `name: T` when the field must be there, `name?: T` when it may be absent (an `Option`, or a
+/// `#[serde(default)]` list or map).
+fn field_line(name: &str, field_ty: &Type, has_default: bool) -> String {
     let text = ty(field_ty);
     match text.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')) {
         Some(inner) => format!("{name}?: {inner}"),
+        None if has_default => format!("{name}?: {text}"),
         None => format!("{name}: {text}"),
     }
+}
+
+fn has_default(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("serde")
+            && a.to_token_stream().to_string().split(|c: char| !c.is_alphanumeric()).any(|w| w == "default")
+    })
 }
 
 /// A type as the docs show it: without the paths of `std`, `serde_json` and the crate.
 fn ty(t: &Type) -> String {
     let mut text = t.to_token_stream().to_string();
     for path in [
+        ":: std :: num :: ",
         ":: std :: string :: ",
         ":: std :: option :: ",
         ":: std :: vec :: ",
@@ -204,12 +276,19 @@ fn ty(t: &Type) -> String {
     ] {
         text = text.replace(path, "");
     }
-    text.replace(" :: ", "::")
-        .replace(" < ", "<")
+    // Tokens print with spaces around punctuation: `Option < Vec < String > , >`.
+    let mut text = text
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" <", "<")
         .replace("< ", "<")
         .replace(" >", ">")
         .replace(" ,", ",")
-        .replace("& ", "&")
+        .replace("& ", "&");
+    while text.contains(",>") {
+        text = text.replace(",>", ">");
+    }
+    text
 }
 
 fn is_pub(vis: &Visibility) -> bool {

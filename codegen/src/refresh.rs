@@ -18,6 +18,20 @@ pub const COMMAND: &str = "cargo run -p openrouter-bindings-codegen --bin refres
 /// The vendored spec's file name in `openapi/`.
 pub const SPEC_FILE: &str = "openrouter.yaml";
 
+/// The URL the weekly refresh fetches after this one: `source` when it is a URL; for a local file,
+/// the URL `SOURCE.md` already names (a file on one machine is no URL for the next run), else
+/// [`CANONICAL_URL`].
+fn weekly_url(source: &str, openapi_dir: &Path) -> String {
+    if source.starts_with("https://") || source.starts_with("http://") {
+        return source.to_owned();
+    }
+    std::fs::read_to_string(openapi_dir.join("SOURCE.md"))
+        .ok()
+        .and_then(|md| md.lines().find_map(|l| l.strip_prefix("- URL: ").map(str::to_owned)))
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+        .unwrap_or_else(|| CANONICAL_URL.to_owned())
+}
+
 /// Vendors `text` (read from `source` on `fetched`, unless a page's front matter says when) into
 /// `openapi_dir`; returns the new spec's sha256. Nothing is written when it does not generate.
 pub fn refresh(text: &str, source: &str, fetched: &str, openapi_dir: &Path) -> Result<String, Error> {
@@ -25,7 +39,7 @@ pub fn refresh(text: &str, source: &str, fetched: &str, openapi_dir: &Path) -> R
     crate::build(&spec, &["full"])
         .map_err(|e| Error(format!("the new spec does not generate, nothing was written:\n{e}")))?;
     let sha = sha256_hex(spec.as_bytes());
-    let url = page::front_matter(text, "url").unwrap_or_else(|| source.to_owned());
+    let url = page::front_matter(text, "url").unwrap_or_else(|| weekly_url(source, openapi_dir));
     let fetched = page::front_matter(text, "fetched_at").unwrap_or_else(|| fetched.to_owned());
     let kind = match Source::of(&crate::parse_yaml(&spec)?) {
         Source::Published => "The spec OpenRouter publishes, byte for byte.",

@@ -122,3 +122,24 @@ fn refresh_refuses_a_page_that_does_not_generate() {
     assert!(err.0.contains("fix `image-tokens` no longer applies") && err.0.contains("nothing was written"), "{err}");
     assert!(!dir.join("openrouter.yaml").exists());
 }
+
+#[test]
+fn a_refresh_from_a_local_file_keeps_the_url_the_weekly_run_reads() {
+    // The page without its front matter: a plain local YAML file.
+    let dir = temp_dir("local");
+    std::fs::write(dir.join("SOURCE.md"), "# Source\n\n- URL: https://example.test/openapi.yaml\n").unwrap();
+    openrouter_bindings_codegen::refresh::refresh(&vendored(), "/tmp/spec.yaml", "2026-11-24", &dir).unwrap();
+    let source = std::fs::read_to_string(dir.join("SOURCE.md")).unwrap();
+    assert!(source.contains("- URL: https://example.test/openapi.yaml\n"), "{source}");
+    assert!(source.contains("- Fetched from: /tmp/spec.yaml\n"), "{source}");
+
+    // With no SOURCE.md yet, the canonical URL; a URL given on the command line is recorded as is.
+    let fresh = temp_dir("local-fresh");
+    openrouter_bindings_codegen::refresh::refresh(&vendored(), "spec.yaml", "2026-11-24", &fresh).unwrap();
+    let source = std::fs::read_to_string(fresh.join("SOURCE.md")).unwrap();
+    assert!(source.contains("- URL: https://openrouter.ai/openapi.yaml\n"), "{source}");
+    openrouter_bindings_codegen::refresh::refresh(&vendored(), "https://mirror.test/o.yaml", "2026-11-24", &fresh)
+        .unwrap();
+    let source = std::fs::read_to_string(fresh.join("SOURCE.md")).unwrap();
+    assert!(source.contains("- URL: https://mirror.test/o.yaml\n"), "{source}");
+}

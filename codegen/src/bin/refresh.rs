@@ -11,9 +11,15 @@ fn main() {
             eprintln!("error: cannot fetch {source}: {}", String::from_utf8_lossy(&out.stderr).trim());
             std::process::exit(1);
         }
-        String::from_utf8(out.stdout).expect("the page is UTF-8")
+        String::from_utf8(out.stdout).unwrap_or_else(|_| {
+            eprintln!("error: {source} did not answer UTF-8 text");
+            std::process::exit(1);
+        })
     } else {
-        std::fs::read_to_string(&source).unwrap_or_else(|e| panic!("cannot read {source}: {e}"))
+        std::fs::read_to_string(&source).unwrap_or_else(|e| {
+            eprintln!("error: cannot read {source}: {e}");
+            std::process::exit(1);
+        })
     };
     let today = Command::new("date").args(["-u", "+%Y-%m-%d"]).output().expect("date runs");
     let today = String::from_utf8_lossy(&today.stdout).trim().to_owned();

@@ -30,6 +30,15 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // A spec without what an enabled feature's hand-written conveniences use: say so here, not as
+    // compile errors inside src/.
+    let features: Vec<&str> = enabled.iter().map(String::as_str).collect();
+    let unmet = openrouter_bindings_codegen::needs::unmet(&output.code, &features);
+    if !unmet.is_empty() {
+        let message = openrouter_bindings_codegen::needs::message(&unmet, &spec_path, &spec, &output.spec_version);
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     write_if_changed(&Path::new(&out_dir).join("codegen.rs"), &output.code);
     write_if_changed(&Path::new(&out_dir).join("openapi.normalized.json"), &output.normalized_json);

@@ -13,6 +13,7 @@ pub mod fixes;
 pub mod generate;
 pub mod listing;
 pub mod names;
+pub mod needs;
 pub mod normalize;
 pub mod operations;
 pub mod page;
@@ -64,6 +65,8 @@ pub struct Output {
     pub code: String,
     /// Test code calling every generated operation once ([`examples::every_operation`]).
     pub every_operation: String,
+    /// The spec's `info.version`.
+    pub spec_version: String,
 }
 
 /// An error that names where in the spec the pipeline gave up.
@@ -121,8 +124,9 @@ pub fn generate_from(spec_text: &str, spec: Value) -> Result<Output, Error> {
     names::lift_long_inline(&mut for_codegen)?;
     let code = generate::generate(&for_codegen, &util::sha256_hex(spec_text.as_bytes()))?;
     let every_operation = examples::every_operation(&spec);
+    let spec_version = spec.pointer("/info/version").and_then(Value::as_str).unwrap_or("?").to_owned();
     let mut contract = spec;
     normalize::contract_nullability(&mut contract);
     let normalized_json = serde_json::to_string_pretty(&contract).expect("a JSON value serializes") + "\n";
-    Ok(Output { normalized_json, code, every_operation })
+    Ok(Output { normalized_json, code, every_operation, spec_version })
 }

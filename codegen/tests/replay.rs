@@ -22,7 +22,14 @@ fn every_published_version_generates_or_says_why_not() {
     assert_eq!(versions.len(), 8);
     let rows: Vec<_> =
         versions.iter().map(|(version, text)| openrouter_bindings_codegen::replay::replay(version, text)).collect();
-    println!("{}", openrouter_bindings_codegen::replay::table(&rows));
+    let table = openrouter_bindings_codegen::replay::table(&rows);
+    println!("{table}");
+    // The README's history table is this one: no stale figures.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let (begin, end) = ("<!-- replay table: begin -->\n", "<!-- replay table: end -->");
+    let start = readme.find(begin).expect("README marks its history table") + begin.len();
+    let in_readme = &readme[start..start + readme[start..].find(end).unwrap()];
+    assert_eq!(in_readme, table, "the README's history table differs from the replay: paste the one printed above");
     for row in &rows {
         match &row.generated {
             Ok(lines) => assert!(*lines > 10_000, "{}: {lines} lines", row.version),

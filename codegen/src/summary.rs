@@ -105,12 +105,14 @@ impl Verdict {
     fn sentence(self) -> String {
         match self {
             Verdict::Breaking(n) => format!(
-                "**Breaking**: {n} changes can break code written against the current release \
-                 (a major release; before 1.0, a minor one). Each is listed under \"Public API\"."
+                "**Breaking**: {n} {} break code written against the current release \
+                 (a major release; before 1.0, a minor one). Each is listed under \"Public API\".",
+                if n == 1 { "change can" } else { "changes can" }
             ),
-            Verdict::Additive(n) => {
-                format!("**Additive**: {n} additions, nothing that breaks code written against the current release.")
-            }
+            Verdict::Additive(n) => format!(
+                "**Additive**: {n} addition{}, nothing that breaks code written against the current release.",
+                if n == 1 { "" } else { "s" }
+            ),
             Verdict::Unchanged => "**Unchanged**: the public API is the same.".into(),
             Verdict::Unknown => "**Unknown**: the public APIs were not compared (see below).".into(),
         }

@@ -1,6 +1,8 @@
 //! Matching on error kinds, and retries, shown on failures the mock injects.
 //!
-//! `cargo run --example errors` (always on the mock: the failures are scripted).
+//! `cargo run --example errors` (always on the mock: the failures are scripted). With
+//! `OPENROUTER_CASSETTE=<file>` the session goes through a cassette: recorded from the scripted
+//! mock when `OPENROUTER_RECORD=1`, replayed from the file otherwise.
 
 #[path = "common/log.rs"]
 mod log;
@@ -9,7 +11,7 @@ use std::time::Duration;
 
 use openrouter_bindings::{
     Error, RetryPolicy,
-    mock::{MockReply, MockServer},
+    mock::{CASSETTE_ENV, Cassette, MOCK_API_KEY, MockReply, MockServer, RECORD_ENV},
 };
 
 fn explain(result: Result<String, Error>) {
@@ -29,8 +31,17 @@ fn explain(result: Result<String, Error>) {
 async fn main() {
     log::warnings_to_stderr();
     let mock = MockServer::start().await;
+    let cassette = match std::env::var_os(CASSETTE_ENV) {
+        None => None,
+        Some(path) if std::env::var_os(RECORD_ENV).is_some() => {
+            Some(MockServer::record(mock.url(), MOCK_API_KEY, path).await.expect("the cassette can be written"))
+        }
+        Some(path) => Some(MockServer::replay(Cassette::load(path).expect("the cassette can be read")).await),
+    };
+    // The server the client talks to: the scripted mock, or a cassette in front of it.
+    let server = cassette.as_ref().unwrap_or(&mock);
     let retry = RetryPolicy::with_max_retries(2).initial_backoff(Duration::from_millis(50));
-    let client = mock.client_builder().retry(retry).build().expect("valid configuration");
+    let client = server.client_builder().retry(retry).build().expect("valid configuration");
     let ask = || async { client.chat("m").user("hi").send().await.and_then(|r| Ok(r.text()?.into_owned())) };
 
     println!("429 with Retry-After, then success (retried):");
@@ -55,6 +66,14 @@ async fn main() {
     ));
     explain(ask().await);
 
+    println!("an error event mid-stream:");
+    mock.push(MockReply::mid_stream_error("Half an ans", "server_error", "Provider disconnected"));
+    let streamed = async {
+        let response = client.chat("m").user("hi").stream().await?.collect_response().await?;
+        Ok(response.text()?.into_owned())
+    };
+    explain(streamed.await);
+
     println!("a stream cut mid-answer:");
     mock.push(MockReply::cut_connection("Once upon a"));
     let streamed = async {
@@ -63,5 +82,5 @@ async fn main() {
     };
     explain(streamed.await);
 
-    println!("the server saw {} requests", mock.requests().len());
+    println!("the server saw {} requests", server.requests().len());
 }

@@ -52,8 +52,11 @@ use hyper::{
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
-use crate::{Client, RetryPolicy, generated::MOCK_ROUTES, types::ChatRequest};
+pub use cassette::{CASSETTE_VERSION, Cassette};
 
+use crate::{Client, Error, RetryPolicy, generated::MOCK_ROUTES, types::ChatRequest};
+
+mod cassette;
 #[cfg(any(feature = "images", feature = "embeddings", feature = "rerank", feature = "audio", feature = "video"))]
 mod media;
 #[cfg(any(feature = "responses", feature = "messages"))]
@@ -78,10 +81,30 @@ struct State {
     requests: Mutex<Vec<MockRequest>>,
     generation: AtomicU64,
     connections: AtomicU64,
+    /// Scripted (the default), recording to a cassette, or replaying one.
+    mode: Mode,
     /// Video jobs: polls left before the job ends, and how it ends.
     #[cfg_attr(not(feature = "video"), allow(dead_code))]
     videos: Mutex<std::collections::HashMap<String, (u32, Kind)>>,
 }
+
+/// Where the mock's answers come from.
+#[derive(Debug, Default)]
+enum Mode {
+    /// Its scripts and the spec's examples.
+    #[default]
+    Scripted,
+    /// A real server, each exchange appended to a cassette.
+    Record(cassette::Recorder),
+    /// A cassette.
+    Replay(cassette::Player),
+}
+
+/// Asks [`MockServer::cassette`] to record instead of replaying (`1` or `true`).
+pub const RECORD_ENV: &str = "OPENROUTER_RECORD";
+
+/// Names the cassette for [`MockServer::cassette`] and [`builder_from_env_or_mock`].
+pub const CASSETTE_ENV: &str = "OPENROUTER_CASSETTE";
 
 /// A request the mock received.
 #[derive(Debug, Clone)]
@@ -196,9 +219,60 @@ impl MockReply {
 impl MockServer {
     /// Starts a mock on 127.0.0.1 at a free port.
     pub async fn start() -> MockServer {
+        Self::start_with(Mode::Scripted).await
+    }
+
+    /// A mock that answers from a recorded session, offline (see [`Cassette`]).
+    ///
+    /// ```
+    /// use openrouter_bindings::mock::{Cassette, MockServer};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), openrouter_bindings::Error> {
+    /// # let dir = std::env::temp_dir().join(format!("cassette-doc-{}", std::process::id()));
+    /// # let path = dir.join("models.jsonl");
+    /// # {
+    /// #     let real = MockServer::start().await; // stands in for OpenRouter
+    /// #     let recorder = MockServer::record(real.url(), "sk-or-real", &path).await?;
+    /// #     recorder.client().count_models().send().await?;
+    /// # }
+    /// // Recorded once with `MockServer::record`; now served without a network.
+    /// let mock = MockServer::replay(Cassette::load(&path)?).await;
+    /// let count = mock.client().count_models().send().await?;
+    /// assert!(count.data.count > 0);
+    /// # Ok(()) }
+    /// ```
+    pub async fn replay(cassette: Cassette) -> MockServer {
+        Self::start_with(Mode::Replay(cassette::Player::new(cassette))).await
+    }
+
+    /// A mock that forwards each request once to the server at `upstream` (an API root such as
+    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)) with `api_key`, answers with what came back,
+    /// unchanged and as it comes, and appends each exchange to a new cassette at `path`. The key
+    /// is never written; the client may use any key (its [`client`](Self::client) does).
+    pub async fn record(upstream: &str, api_key: &str, path: impl AsRef<std::path::Path>) -> Result<MockServer, Error> {
+        let recorder = cassette::Recorder::new(upstream, api_key, path.as_ref())?;
+        Ok(Self::start_with(Mode::Record(recorder)).await)
+    }
+
+    /// The switch for a test suite: replays the cassette at `path` (or at `OPENROUTER_CASSETTE`,
+    /// when set), or records it afresh when `OPENROUTER_RECORD=1`, from `OPENROUTER_BASE_URL`
+    /// (default: OpenRouter) with `OPENROUTER_API_KEY`.
+    pub async fn cassette(path: impl AsRef<std::path::Path>) -> Result<MockServer, Error> {
+        let path = std::env::var_os(CASSETTE_ENV).map_or_else(|| path.as_ref().to_path_buf(), Into::into);
+        let record = std::env::var(RECORD_ENV).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+        if !record {
+            return Ok(Self::replay(Cassette::load(&path)?).await);
+        }
+        let key = std::env::var("OPENROUTER_API_KEY")
+            .map_err(|_| Error::Config(format!("{RECORD_ENV} is set: recording needs OPENROUTER_API_KEY")))?;
+        let upstream = std::env::var("OPENROUTER_BASE_URL").unwrap_or_else(|_| crate::DEFAULT_BASE_URL.to_owned());
+        Self::record(&upstream, &key, &path).await
+    }
+
+    async fn start_with(mode: Mode) -> MockServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         let url = format!("http://{}/api/v1", listener.local_addr().expect("a bound address"));
-        let state = Arc::new(State::default());
+        let state = Arc::new(State { mode, ..State::default() });
         let shared = state.clone();
         let task = tokio::spawn(async move {
             // Connections live in this task's set: dropping the server aborts them all.
@@ -253,7 +327,16 @@ impl MockServer {
 /// (an empty key then fails to build); otherwise one pointed at a freshly started mock (returned
 /// too: keep it alive while you use the client), announced in one line on stderr. The examples
 /// start this way, so they run anywhere.
+///
+/// With `OPENROUTER_CASSETTE` set, the mock is [`MockServer::cassette`] instead: it replays that
+/// cassette, or records it when `OPENROUTER_RECORD=1` (from `OPENROUTER_BASE_URL` with
+/// `OPENROUTER_API_KEY`). It panics when that cassette cannot be read or written.
 pub async fn builder_from_env_or_mock() -> (crate::ClientBuilder, Option<MockServer>) {
+    if let Some(path) = std::env::var_os(CASSETTE_ENV) {
+        let mock = MockServer::cassette(&path).await.unwrap_or_else(|e| panic!("{e}"));
+        let builder = Client::builder().api_key(MOCK_API_KEY).base_url(mock.url()).retry(RetryPolicy::none());
+        return (builder, Some(mock));
+    }
     // Either variable set (even to an empty value) means the caller meant a real server: an empty
     // key then fails to build, and is never a quiet switch to the mock.
     if std::env::var_os("OPENROUTER_API_KEY").is_some() || std::env::var_os("OPENROUTER_BASE_URL").is_some() {
@@ -300,6 +383,16 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Result<Respon
     let asset = head.uri.path().starts_with("/api/v1/mock-assets/");
     if key.unwrap_or_default().trim().is_empty() && !asset {
         return Ok(json_response(401, &envelope(401, "No auth credentials found", Value::Null), None));
+    }
+    match &state.mode {
+        Mode::Scripted => {}
+        Mode::Record(recorder) => {
+            return Ok(recorder.forward(&head, head.uri.path(), head.uri.query().unwrap_or_default(), body).await);
+        }
+        Mode::Replay(player) => {
+            let query = head.uri.query().unwrap_or_default();
+            return Ok(player.answer(head.method.as_str(), head.uri.path(), query, &body).await);
+        }
     }
     let path = head.uri.path().strip_prefix(ROOT).unwrap_or_default();
     if head.method == hyper::Method::POST && path == "chat/completions" {

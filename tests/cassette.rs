@@ -189,3 +189,33 @@ async fn recording_needs_a_key_and_a_reachable_server_is_not_recorded_when_unrea
     assert!(!error.message().contains(REAL_KEY));
     assert_eq!(Cassette::load(&path).unwrap().len(), 0, "nothing came back: nothing to replay");
 }
+
+/// Management, audio bytes and a polled video job replay as they were recorded.
+#[cfg(feature = "full")]
+#[tokio::test]
+async fn keys_speech_bytes_and_a_polled_video_job_replay_as_recorded() {
+    use openrouter_bindings::types::CreateKeysRequest;
+    let path = cassette_path("areas");
+    let session = |client: openrouter_bindings::Client| async move {
+        let created = client.create_key(CreateKeysRequest::new("ci").with_limit(10.0)).send().await.unwrap();
+        let listed = client.list_keys().send().await.unwrap().data.len();
+        client.delete_key(&created.data.hash).send().await.unwrap();
+        let audio = client.speech("openai/gpt-4o-mini-tts", "Hello from Rust").send().await.unwrap();
+        let job = client.video("google/veo-3.1", "a cat").send().await.unwrap();
+        let mut job = job.poll_interval(Duration::from_millis(10), Duration::from_millis(10));
+        let status = format!("{:?}", job.wait(Duration::from_secs(60)).await.unwrap().status);
+        let mut video = Vec::new();
+        job.download(0).await.unwrap().write_to(&mut video).await.unwrap();
+        (created.key, listed, audio.to_vec(), status, video)
+    };
+    let live = {
+        let openrouter = MockServer::start().await;
+        let recorder = MockServer::record(openrouter.url(), REAL_KEY, &path).await.unwrap();
+        session(recorder.client()).await
+    };
+    assert!(!live.2.is_empty() && !live.4.is_empty());
+    let cassette = std::fs::read_to_string(&path).unwrap();
+    assert!(!cassette.contains(REAL_KEY));
+    let replay = MockServer::replay(Cassette::load(&path).unwrap()).await;
+    assert_eq!(session(replay.client()).await, live);
+}

@@ -36,6 +36,7 @@ async fn a_streamed_chat_is_recorded_and_replayed_byte_for_byte_without_the_key(
     let recorded = {
         let openrouter = MockServer::start().await;
         let recorder = MockServer::record(openrouter.url(), REAL_KEY, &path).await.unwrap();
+        assert!(!format!("{recorder:?}").contains(REAL_KEY), "the key is not in Debug");
         let bytes = raw_post(recorder.url(), "chat/completions", request.clone()).await;
         // The server got the real key, not the client's.
         assert_eq!(openrouter.requests()[0].header("authorization"), Some(&*format!("Bearer {REAL_KEY}")));

@@ -4,6 +4,7 @@
 //! buffer, so only the client's memory is in the figure.
 #![cfg(any(feature = "video", feature = "files"))]
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use std::{

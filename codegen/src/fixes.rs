@@ -133,7 +133,7 @@ pub const FIXES: &[Fix] = &[
     },
     Fix {
         name: "servers-omit-stream-choice-index",
-        reason: "the same for streamed choices (tests/serde.rs, answers_of_openai_compatible_servers_decode)",
+        reason: "the same for streamed choices (tests/it/serde_shapes.rs, answers_of_openai_compatible_servers_decode)",
         target: "/components/schemas/ChatStreamChoice",
         change: Change::Unrequire(&["index"]),
     },

@@ -4,7 +4,7 @@
 //! a body is not the spec's own example, the comment above it names whose shape it is.
 #![cfg(feature = "full")]
 
-mod common;
+use crate::common;
 
 use std::{
     fmt::Write,

@@ -2,7 +2,7 @@
 //!
 //! They need Prism (`npm ci --prefix contract`), so they are `#[ignore]`d in a plain `cargo test`;
 //! `.ci/run` installs Prism and runs them with `PRISM_BIN` set:
-//! `PRISM_BIN=contract/node_modules/.bin/prism cargo test --test contract -- --ignored`.
+//! `PRISM_BIN=contract/node_modules/.bin/prism cargo test --test it -- --ignored contract::`.
 
 use std::{
     io::{BufRead, BufReader},

@@ -1,7 +1,7 @@
 //! The Messages API conveniences, end to end on the mock and on scripted hostile servers.
 #![cfg(feature = "messages")]
 
-mod common;
+use crate::common;
 
 use common::{Reply, TestServer};
 use futures_util::StreamExt;

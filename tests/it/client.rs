@@ -1,6 +1,6 @@
 //! The client against local servers: success, every error shape, retries, timeouts, headers, secrets.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! The `chat` example, run as a user would, against a local server.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

@@ -1,7 +1,7 @@
 //! What the client reports through `tracing`: a span per request with its outcome, an event per
 //! retry, and never the key or message contents.
 
-mod common;
+use crate::common;
 
 use std::{
     fmt::Write,

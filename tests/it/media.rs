@@ -1,7 +1,7 @@
 //! Embeddings, rerank, speech and transcription, images and video: each area's convenience on the
 //! mock, and hostile answers giving typed errors.
 
-mod common;
+use crate::common;
 
 use common::{Reply, TestServer};
 #[allow(unused_imports)]

@@ -1,6 +1,6 @@
 //! Streaming against local servers replaying transcripts written from WIRE.md sections 3 and 7.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Hostile servers: each fault gives a typed error within the configured time, and the same client
 //! then serves a normal request.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

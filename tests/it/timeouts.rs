@@ -1,7 +1,7 @@
 //! Time limits: no call waits forever, a timeout after sending is never re-sent (it would bill
 //! twice), healthy streams are never cut, and a cut stream keeps its text.
 
-mod common;
+use crate::common;
 
 use std::{
     sync::{

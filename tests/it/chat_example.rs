@@ -9,20 +9,36 @@ use serde_json::json;
 
 const KEY: &str = "sk-or-v1-TOPSECRET0123456789";
 
-/// The example binary: `cargo test` builds it next to the test binaries; a filtered run
-/// (`cargo test --test chat_example`) does not, so make sure once (a no-op when it is built).
+/// The example binary. `cargo test` builds it next to the test binaries; a filtered run (`cargo
+/// test --test it`) does not, so build it once when it is missing or older than the sources. Not
+/// every time: `cargo build` alone resolves features without the codegen crate (its serde_json has
+/// `preserve_order`), so after `cargo test --workspace` it would rebuild half the tree (65 s).
 fn example_path() -> std::path::PathBuf {
+    let deps = std::env::current_exe().unwrap();
+    let path = deps.parent().unwrap().parent().unwrap().join("examples").join("chat");
     static BUILT: std::sync::Once = std::sync::Once::new();
     BUILT.call_once(|| {
+        let built = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let sources = ["src", "examples", "build.rs", "Cargo.toml", "openapi"].map(|p| root.join(p));
+        if built.is_some_and(|built| sources.iter().all(|s| newest(s) <= built)) {
+            return;
+        }
         let status = std::process::Command::new(env!("CARGO"))
             .args(["build", "--quiet", "--example", "chat"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(root)
             .status()
             .unwrap();
         assert!(status.success(), "cargo build --example chat failed");
     });
-    let deps = std::env::current_exe().unwrap();
-    deps.parent().unwrap().parent().unwrap().join("examples").join("chat")
+    path
+}
+
+/// The newest modification time of a file or anything under a folder.
+fn newest(path: &std::path::Path) -> std::time::SystemTime {
+    let own = std::fs::metadata(path).and_then(|m| m.modified()).unwrap_or(std::time::SystemTime::UNIX_EPOCH);
+    let children = std::fs::read_dir(path).into_iter().flatten().flatten().map(|entry| newest(&entry.path()));
+    children.fold(own, std::cmp::max)
 }
 
 async fn run_chat(server: &TestServer, args: &[&str]) -> Output {

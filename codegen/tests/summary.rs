@@ -50,13 +50,19 @@ fn each_consecutive_pair_of_the_real_history_gets_a_verdict() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/history");
     let mut versions: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     versions.sort();
-    let apis: Vec<(String, Option<Api>)> = versions
-        .iter()
-        .map(|path| {
-            let date = path.file_name().unwrap().to_str().unwrap()[19..29].to_owned();
-            (date, Api::of_spec(&std::fs::read_to_string(path).unwrap()).ok())
-        })
-        .collect();
+    // One thread per version: the machine's cores share the work.
+    let apis: Vec<(String, Option<Api>)> = std::thread::scope(|scope| {
+        let builds: Vec<_> = versions
+            .iter()
+            .map(|path| {
+                scope.spawn(move || {
+                    let date = path.file_name().unwrap().to_str().unwrap()[19..29].to_owned();
+                    (date, Api::of_spec(&std::fs::read_to_string(path).unwrap()).ok())
+                })
+            })
+            .collect();
+        builds.into_iter().map(|build| build.join().unwrap()).collect()
+    });
     let mut verdicts = Vec::new();
     for pair in apis.windows(2) {
         let [(old_date, Some(old)), (new_date, Some(new))] = pair else { continue };

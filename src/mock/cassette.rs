@@ -35,7 +35,7 @@ use hyper::{Response, body::Frame};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Body, ROOT, envelope, json_response};
+use super::{Body, ROOT, envelope, json_response, paced_frames};
 use crate::Error;
 
 /// The format version this crate writes; it reads this one and older ones.
@@ -254,22 +254,7 @@ impl Player {
             .iter()
             .map(|c| (if paced { Duration::from_millis(c.after_ms) } else { Duration::ZERO }, c.bytes()))
             .collect();
-        let cut = response.cut;
-        let data = futures_util::stream::iter(chunks).then(|(pause, bytes)| async move {
-            if !pause.is_zero() {
-                tokio::time::sleep(pause).await;
-            }
-            Ok(Frame::data(bytes))
-        });
-        // A cut ends with an error, which makes hyper drop the connection, as the server did.
-        let end = futures_util::stream::iter([cut]).filter_map(|cut| async move {
-            if !cut {
-                return None;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            Some(Err(std::io::Error::from(std::io::ErrorKind::ConnectionAborted)))
-        });
-        builder.body(BodyExt::boxed(StreamBody::new(data.chain(end)))).expect("recorded headers are valid")
+        builder.body(paced_frames(chunks, response.cut)).expect("recorded headers are valid")
     }
 
     /// Why nothing matched: the closest recorded request and the first difference.

@@ -510,7 +510,17 @@ fn full(bytes: Bytes) -> Body {
 /// A body sent frame by frame; `cut` ends it with an error, which makes hyper drop the connection
 /// (after a moment, so that what came before has reached the client).
 fn frames(frames: Vec<Bytes>, cut: bool) -> Body {
-    let data = futures_util::stream::iter(frames.into_iter().map(|f| Ok(Frame::data(f))));
+    paced_frames(frames.into_iter().map(|f| (Duration::ZERO, f)).collect(), cut)
+}
+
+/// [`frames`], each after its pause.
+fn paced_frames(frames: Vec<(Duration, Bytes)>, cut: bool) -> Body {
+    let data = futures_util::stream::iter(frames).then(|(pause, bytes)| async move {
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
+        Ok(Frame::data(bytes))
+    });
     let end = futures_util::stream::iter([cut]).filter_map(|cut| async move {
         if !cut {
             return None;

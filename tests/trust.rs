@@ -4,7 +4,8 @@
 //! a body is not the spec's own example, the comment above it names whose shape it is.
 #![cfg(feature = "full")]
 
-use crate::common;
+#[path = "it/common/mod.rs"]
+mod common;
 
 use std::{
     fmt::Write,

@@ -1,7 +1,8 @@
 //! What the client reports through `tracing`: a span per request with its outcome, an event per
 //! retry, and never the key or message contents.
 
-use crate::common;
+#[path = "it/common/mod.rs"]
+mod common;
 
 use std::{
     fmt::Write,

@@ -1,7 +1,7 @@
 //! Load: 1,000 concurrent streams through one client against the mock. Every stream completes
 //! with the right content; memory and sockets stay bounded; nothing leaks afterwards.
 //!
-//! Figures are printed (`cargo test --test it -- load:: --nocapture`); the assertions are bounds, not
+//! Figures are printed (`cargo test --test load -- --nocapture`); the assertions are bounds, not
 //! timings.
 
 use std::time::Duration;

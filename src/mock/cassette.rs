@@ -44,9 +44,18 @@ pub const CASSETTE_VERSION: u64 = 1;
 /// Response headers worth keeping: what a client acts on.
 const KEPT_HEADERS: &[&str] = &["content-type", "retry-after", "x-generation-id"];
 
-/// Request headers never forwarded as they came (the recorder sets its own key).
-const DROPPED_REQUEST_HEADERS: &[&str] =
-    &["authorization", "cookie", "host", "content-length", "connection", "transfer-encoding", "keep-alive"];
+/// Request headers never forwarded as they came: the recorder sets its own key, and asks for plain
+/// bytes (a compressed answer would be recorded compressed, and replayed without its encoding).
+const DROPPED_REQUEST_HEADERS: &[&str] = &[
+    "authorization",
+    "cookie",
+    "host",
+    "content-length",
+    "connection",
+    "transfer-encoding",
+    "keep-alive",
+    "accept-encoding",
+];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Header {

@@ -120,14 +120,33 @@ impl Chunk {
         }
     }
 
-    fn bytes(&self) -> Bytes {
+    /// Its bytes, or why it has none: a chunk must hold `text` or valid `base64`.
+    fn bytes(&self) -> Result<Bytes, String> {
         match (&self.text, &self.base64) {
-            (Some(text), _) => Bytes::from(text.clone()),
-            (None, Some(encoded)) => {
-                Bytes::from(base64::engine::general_purpose::STANDARD.decode(encoded).unwrap_or_default())
-            }
-            (None, None) => Bytes::new(),
+            (Some(text), _) => Ok(Bytes::from(text.clone())),
+            (None, Some(encoded)) => base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .map(Bytes::from)
+                .map_err(|e| format!("a chunk's base64 does not decode: {e}")),
+            (None, None) => Err("a chunk has neither `text` nor `base64`".into()),
         }
+    }
+}
+
+impl RecordedResponse {
+    /// Whether it can be served as written: a valid status, headers and chunks. `Cassette::load`
+    /// checks, so that a hand-edited cassette fails there, by line, and never mid-test.
+    fn check(&self) -> Result<(), String> {
+        hyper::StatusCode::from_u16(self.status)
+            .map_err(|_| format!("status {} is not an HTTP status", self.status))?;
+        for (name, value) in &self.headers {
+            let valid = hyper::header::HeaderName::from_bytes(name.as_bytes()).is_ok()
+                && hyper::header::HeaderValue::from_str(value).is_ok();
+            if !valid {
+                return Err(format!("header `{name}: {value}` is not a valid HTTP header"));
+            }
+        }
+        self.chunks.iter().try_for_each(|chunk| chunk.bytes().map(drop))
     }
 }
 
@@ -168,7 +187,12 @@ impl Cassette {
             ));
         }
         let exchanges = lines
-            .map(|(number, line)| serde_json::from_str(line).map_err(|e| bad(number, format!("not an exchange: {e}"))))
+            .map(|(number, line)| {
+                let exchange: Exchange =
+                    serde_json::from_str(line).map_err(|e| bad(number, format!("not an exchange: {e}")))?;
+                exchange.response.check().map_err(|why| bad(number, why))?;
+                Ok(exchange)
+            })
             .collect::<Result<_, _>>()?;
         Ok(Cassette { path, exchanges, ignored: Vec::new(), paced: false })
     }
@@ -261,9 +285,12 @@ impl Player {
         let chunks: Vec<(Duration, Bytes)> = response
             .chunks
             .iter()
-            .map(|c| (if paced { Duration::from_millis(c.after_ms) } else { Duration::ZERO }, c.bytes()))
+            .map(|c| {
+                let pause = if paced { Duration::from_millis(c.after_ms) } else { Duration::ZERO };
+                (pause, c.bytes().expect("Cassette::load checked every chunk"))
+            })
             .collect();
-        builder.body(paced_frames(chunks, response.cut)).expect("recorded headers are valid")
+        builder.body(paced_frames(chunks, response.cut)).expect("Cassette::load checked the status and headers")
     }
 
     /// Why nothing matched: the closest recorded request and the first difference.

@@ -174,6 +174,23 @@ async fn a_broken_or_newer_cassette_is_a_clear_error() {
     std::fs::write(&broken, "{\"openrouter_cassette\":1}\n{\"request\": 3}\n").unwrap();
     let err = Cassette::load(&broken).unwrap_err().to_string();
     assert!(err.contains("broken.jsonl:2: not an exchange"), "{err}");
+    // A hand edit that cannot be served fails at load, by line, never with an empty body mid-test.
+    let request = r#"{"method":"GET","path":"/api/v1/models"}"#;
+    for (response, why) in [
+        (r#"{"status":200,"chunks":[{"base64":"not base64!"}]}"#, "a chunk's base64 does not decode"),
+        (r#"{"status":200,"chunks":[{"after_ms":3}]}"#, "a chunk has neither `text` nor `base64`"),
+        (r#"{"status":20,"chunks":[]}"#, "status 20 is not an HTTP status"),
+        (r#"{"status":200,"headers":{"bad name":"x"},"chunks":[]}"#, "header `bad name: x` is not a valid HTTP header"),
+    ] {
+        let edited = dir.join("edited.jsonl");
+        std::fs::write(
+            &edited,
+            format!("{{\"openrouter_cassette\":1}}\n{{\"request\":{request},\"response\":{response}}}\n"),
+        )
+        .unwrap();
+        let err = Cassette::load(&edited).unwrap_err().to_string();
+        assert!(err.contains(&format!("edited.jsonl:2: {why}")), "{err}");
+    }
     let err = Cassette::load(dir.join("missing.jsonl")).unwrap_err().to_string();
     assert!(err.contains("cannot read the cassette"), "{err}");
 }

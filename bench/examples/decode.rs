@@ -1,4 +1,4 @@
-//! Decoding alone, no network: one stream chunk and one 8 MiB response, into the floor's minimal
+//! Decoding alone, no network: one stream chunk, one small response and one 8 MiB response, into the floor's minimal
 //! structs and into the crate's generated types. It shows how much of the streaming gap to the
 //! floor is the cost of decoding every field (see BENCHMARKS.md).
 //!
@@ -31,6 +31,71 @@ struct FloorDelta {
     content: Option<String>,
 }
 
+/// Every field the small response carries, with plain serde derives and no leniency: how much of
+/// the gap to the floor is decoding every field, and how much is the lenient decoding rules.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainResponse {
+    id: String,
+    provider: Option<String>,
+    model: String,
+    object: String,
+    created: Option<u64>,
+    system_fingerprint: Option<String>,
+    choices: Vec<PlainChoice>,
+    usage: Option<PlainUsage>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainChoice {
+    index: Option<u32>,
+    logprobs: Option<serde_json::Value>,
+    finish_reason: Option<String>,
+    native_finish_reason: Option<String>,
+    message: PlainMessage,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainMessage {
+    role: String,
+    content: Option<String>,
+    refusal: Option<String>,
+    reasoning: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainUsage {
+    prompt_tokens: u64,
+    completion_tokens: u64,
+    total_tokens: u64,
+    cost: Option<f64>,
+    is_byok: Option<bool>,
+    prompt_tokens_details: Option<PlainCached>,
+    completion_tokens_details: Option<PlainReasoning>,
+    cost_details: Option<PlainCostDetails>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainCached {
+    cached_tokens: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainReasoning {
+    reasoning_tokens: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainCostDetails {
+    upstream_inference_cost: Option<f64>,
+}
+
 /// What the floor reads of a chunk or response.
 fn read(floor: FloorChunk) -> (Option<String>, Option<String>) {
     let choice = floor.choices.into_iter().next().expect("a choice");
@@ -52,7 +117,25 @@ fn time(rounds: usize, n: usize, mut f: impl FnMut()) -> f64 {
     samples[rounds / 2]
 }
 
+/// The content size of the small-request workload (`src/workloads.rs`).
+const SMALL_TEXT: usize = 1_000;
+
 fn main() {
+    // `decode small` (or `chunk`, `large`) runs one part alone, for a profiler.
+    let only = std::env::args().nth(1);
+    let run = |part: &str| only.as_deref().is_none_or(|only| only == part);
+    if run("chunk") {
+        chunk();
+    }
+    if run("small") {
+        small();
+    }
+    if run("large") {
+        large();
+    }
+}
+
+fn chunk() {
     let stream = fixtures::stream(1).0;
     let chunk = stream.split(|&b| b == b'\n').find(|l| l.starts_with(b"data: {")).unwrap();
     let chunk = &chunk[b"data: ".len()..];
@@ -63,6 +146,22 @@ fn main() {
     println!("  floor struct (choices[].delta.content)  {floor:>8.0} ns");
     println!("  generated ChatStreamChunk (every field)  {typed:>8.0} ns   ratio {:.2}x", floor / typed);
 
+}
+
+fn small() {
+    let small = fixtures::response(&fixtures::text_of(SMALL_TEXT)).0;
+    let floor = time(15, 100_000, || drop(black_box(read(serde_json::from_slice(black_box(&small)).unwrap()))));
+    let typed =
+        time(15, 100_000, || drop(black_box(serde_json::from_slice::<ChatResponse>(black_box(&small)).unwrap())));
+    println!("one small response ({} bytes, the small-request workload's):", small.len());
+    println!("  floor struct                             {floor:>8.0} ns");
+    let plain = time(15, 100_000, || drop(black_box(serde_json::from_slice::<PlainResponse>(black_box(&small)).unwrap())));
+    println!("  plain serde struct (every field)         {plain:>8.0} ns   ratio {:.2}x", floor / plain);
+    println!("  generated ChatResponse (every field)     {typed:>8.0} ns   ratio {:.2}x", floor / typed);
+
+}
+
+fn large() {
     let large = fixtures::response(&fixtures::text_of(8 << 20)).0;
     let floor = time(9, 3, || drop(black_box(read(serde_json::from_slice(black_box(&large)).unwrap()))));
     let typed = time(9, 3, || drop(black_box(serde_json::from_slice::<ChatResponse>(black_box(&large)).unwrap())));

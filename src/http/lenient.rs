@@ -16,33 +16,27 @@
 // Which of these the generated types call depends on the areas a build enables; `full` uses all.
 #![cfg_attr(not(feature = "full"), allow(dead_code))]
 
-use std::fmt;
+use std::{borrow::Cow, fmt};
 
 use serde::{
     Deserialize, Deserializer,
-    de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor},
+    de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor},
 };
 use serde_json::Value;
 
 /// An optional field: `null`, or a value that does not decode as `T`, is `None`.
 pub(crate) fn or_none<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Option<T>, D::Error> {
-    // Buffered as a `Value` (which reads from any deserializer, also inside an untagged union),
-    // then decoded from its bytes: byte input is the decoder every generated type has anyway,
-    // where decoding from the `Value` would build a second one for each type (compile time;
-    // measured in bench/). Only the fields that are not essential pay for it.
-    let Some(bytes) = to_bytes(Value::deserialize(deserializer)?) else { return Ok(None) };
-    Ok(match serde_json::from_slice(&bytes) {
+    let raw = Raw::deserialize(deserializer)?;
+    if raw.is_null() {
+        return Ok(None);
+    }
+    Ok(match serde_json::from_slice(&raw.bytes()) {
         Ok(value) => Some(value),
         Err(error) => {
             dropped(std::any::type_name::<T>(), &error);
             None
         }
     })
-}
-
-/// The value's JSON text, or `None` for `null`. Not generic: one copy serves every field type.
-fn to_bytes(value: Value) -> Option<Vec<u8>> {
-    (!value.is_null()).then(|| serde_json::to_vec(&value).expect("a JSON value serializes"))
 }
 
 /// An optional map that is not essential: what does not fit is empty (logged at `debug`).
@@ -69,10 +63,10 @@ pub(crate) fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer:
 pub(crate) fn list_or_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     deserializer: D,
 ) -> Result<Option<Vec<T>>, D::Error> {
-    let Some(elements) = Option::<Vec<Value>>::deserialize(deserializer)? else { return Ok(None) };
+    let Some(elements) = Option::<Vec<Raw<'de>>>::deserialize(deserializer)? else { return Ok(None) };
     let mut kept = Vec::with_capacity(elements.len());
     for (index, element) in elements.into_iter().enumerate() {
-        let bytes = serde_json::to_vec(&element).expect("a JSON value serializes");
+        let bytes = element.bytes();
         match serde_json::from_slice(&bytes) {
             Ok(value) => kept.push(value),
             Err(error) => dropped_element(std::any::type_name::<T>(), index, &bytes, &error),
@@ -122,6 +116,98 @@ fn required<'de, D: Deserializer<'de>, T: Scalar>(deserializer: D, exactness: Ex
 fn convert<E: serde::de::Error, T: Scalar>(any: Any, exactness: Exactness) -> Result<T, E> {
     let unexpected = any.describe();
     T::from_any(any, exactness).ok_or_else(|| E::invalid_type(unexpected.as_unexpected(), &T::EXPECTED))
+}
+
+/// One JSON value, not yet decoded: its text as serde_json hands it over (read past, not parsed,
+/// and borrowed from the body), or, from another deserializer (serde's buffer inside an untagged
+/// union), buffered as a `Value`. A field that fits is then decoded once, from the text, and by
+/// the byte-input decoder every generated type has anyway (no second decoder per type).
+enum Raw<'de> {
+    Text(Cow<'de, str>),
+    Buffered(Value),
+}
+
+impl Raw<'_> {
+    fn is_null(&self) -> bool {
+        match self {
+            Raw::Text(text) => text == "null",
+            Raw::Buffered(value) => value.is_null(),
+        }
+    }
+
+    /// The value's JSON text. Not generic: one copy serves every field type.
+    fn bytes(&self) -> Cow<'_, [u8]> {
+        match self {
+            Raw::Text(text) => Cow::Borrowed(text.as_bytes()),
+            Raw::Buffered(value) => Cow::Owned(serde_json::to_vec(value).expect("a JSON value serializes")),
+        }
+    }
+}
+
+/// The name under which serde_json (with its `raw_value` feature) hands over a value's text; its
+/// `RawValue` asks for it the same way. Were it to change, serde_json would answer
+/// `visit_newtype_struct` and the value would be buffered: slower, same result (a test below
+/// checks the fast path is taken).
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+impl<'de> Deserialize<'de> for Raw<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(RAW_VALUE_TOKEN, RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Raw<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw<'de>, D::Error> {
+        Value::deserialize(deserializer).map(Raw::Buffered)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
+        // serde_json answers with one entry: the token, then the text.
+        let Some(key) = map.next_key_seed(Text)? else { return Ok(Raw::Buffered(Value::Object(Default::default()))) };
+        if key == RAW_VALUE_TOKEN {
+            return map.next_value_seed(Text).map(Raw::Text);
+        }
+        // Any other deserializer that answers with a real map: keep the map.
+        let mut object = serde_json::Map::new();
+        object.insert(key.into_owned(), map.next_value()?);
+        while let Some((key, value)) = map.next_entry()? {
+            object.insert(key, value);
+        }
+        Ok(Raw::Buffered(Value::Object(object)))
+    }
+}
+
+/// A string, borrowed from the input when the deserializer can lend it.
+struct Text;
+
+impl<'de> DeserializeSeed<'de> for Text {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Text {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(text))
+    }
+    fn visit_str<E>(self, text: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(text.to_owned()))
+    }
+    fn visit_string<E>(self, text: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(text))
+    }
 }
 
 /// Logs a dropped field. Not generic, so that the `tracing` call is built once.
@@ -406,5 +492,37 @@ mod tests {
         let money =
             decode(serde_json::json!({"total_cost": 1, "prompt_tokens": 1, "created": 1, "items": null})).unwrap();
         assert!(money.items.is_empty());
+    }
+
+    #[test]
+    fn serde_json_lends_the_text_and_a_buffer_still_decodes() {
+        // The fast path: serde_json hands over the text, borrowed from the body, not parsed.
+        let raw: Raw = serde_json::from_slice(br#" {"a": [1, "x"]} "#).unwrap();
+        assert!(matches!(&raw, Raw::Text(Cow::Borrowed(text)) if *text == r#"{"a": [1, "x"]}"#));
+        // Inside an untagged union serde buffers the value first: same decoded result.
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        #[serde(untagged)]
+        enum Union {
+            Money(Money),
+        }
+        let json = br#"{"total_cost": 1, "prompt_tokens": 2, "created": 3, "items": [{"id": "a", "links": 1}, 7]}"#;
+        let Union::Money(buffered) = serde_json::from_slice::<Union>(json).unwrap();
+        let direct: Money = serde_json::from_slice(json).unwrap();
+        assert_eq!(buffered, direct);
+        assert_eq!(direct.items, [Item { id: "a".into(), links: 1 }]);
+    }
+
+    #[test]
+    fn or_none_keeps_what_fits_and_drops_only_what_does_not() {
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        struct Choice {
+            #[serde(default, deserialize_with = "or_none")]
+            item: Option<Item>,
+        }
+        let decode = |json: &str| serde_json::from_str::<Choice>(json).unwrap().item;
+        assert_eq!(decode(r#"{"item": {"links": 2, "id": "é\n"}}"#), Some(Item { id: "é\n".into(), links: 2 }));
+        assert_eq!(decode(r#"{"item": {"id": "a", "links": 300}}"#), None);
+        assert_eq!(decode(r#"{"item": null}"#), None);
+        assert_eq!(decode(r#"{}"#), None);
     }
 }

@@ -1,6 +1,7 @@
 //! `cargo run --release -- responses`: the decode throughput of a Responses API stream, this crate
 //! (`client.responses(..).stream()`, typed `StreamEvents`, its accumulator) against the floor
-//! (reqwest, the plain SSE parser, serde_json into a two-field struct), in one run, on loopback.
+//! (reqwest, the plain SSE parser, serde_json into a two-field struct) and async-openai's typed
+//! Responses stream (`client.responses().create_stream`), in one run, on loopback.
 //!
 //! The stream: `response.created`, then `RESPONSES_DELTAS` `response.output_text.delta` events, then
 //! `response.completed` carrying the whole text, then `[DONE]`, as OpenAI-compatible servers send it
@@ -85,7 +86,28 @@ async fn crate_client(client: &openrouter_bindings::Client) -> Result<String, St
     Ok(response.output_text())
 }
 
-/// Runs both clients `rounds` times each, interleaved, and prints MB/s and the ratio.
+async fn async_openai_client(
+    client: &async_openai::Client<async_openai::config::OpenAIConfig>,
+) -> Result<String, String> {
+    use async_openai::types::responses::{CreateResponseArgs, ResponseStreamEvent};
+    let request = CreateResponseArgs::default()
+        .model("openai/gpt-4o-mini")
+        .input("hi")
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut stream = client.responses().create_stream(request).await.map_err(|e| e.to_string())?;
+    let mut text = String::new();
+    while let Some(event) = stream.next().await {
+        match event.map_err(|e| e.to_string())? {
+            ResponseStreamEvent::ResponseOutputTextDelta(delta) => text.push_str(&delta.delta),
+            ResponseStreamEvent::ResponseCompleted(_) => return Ok(text),
+            _ => {}
+        }
+    }
+    Err("the stream ended before response.completed".into())
+}
+
+/// Runs the clients `rounds` times each, interleaved, and prints MB/s and the ratio.
 pub fn run() {
     let rounds: usize = std::env::var("BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(15);
     let server = crate::Server::start();
@@ -101,29 +123,44 @@ pub fn run() {
             .allow_insecure_http(true)
             .build()
             .unwrap();
-        // Correctness first: both read the same text.
+        let async_openai = async_openai::Client::with_config(
+            async_openai::config::OpenAIConfig::new()
+                .with_api_base(format!("http://127.0.0.1:{}", server.port))
+                .with_api_key("sk-or-bench"),
+        );
+        // Correctness first: every client reads the same text.
         assert_eq!(floor(&http, &url).await.unwrap(), expected, "floor");
         assert_eq!(crate_client(&client).await.unwrap(), expected, "openrouter-bindings");
-        let (mut floor_s, mut crate_s) = (Vec::new(), Vec::new());
+        assert_eq!(async_openai_client(&async_openai).await.unwrap(), expected, "async-openai");
+        let mut seconds: [Vec<f64>; 3] = Default::default();
         for round in 0..rounds {
-            for which in [round % 2, (round + 1) % 2] {
+            for which in (0..3).map(|i| (i + round) % 3) {
                 let started = Instant::now();
-                if which == 0 {
-                    floor(&http, &url).await.unwrap();
-                    floor_s.push(started.elapsed().as_secs_f64());
-                } else {
-                    crate_client(&client).await.unwrap();
-                    crate_s.push(started.elapsed().as_secs_f64());
+                match which {
+                    0 => drop(floor(&http, &url).await.unwrap()),
+                    1 => drop(crate_client(&client).await.unwrap()),
+                    _ => drop(async_openai_client(&async_openai).await.unwrap()),
                 }
+                seconds[which].push(started.elapsed().as_secs_f64());
             }
         }
         let mb = bytes.len() as f64 / 1e6;
-        let (f, c) = (median(floor_s), median(crate_s));
+        let [f, c, a] = seconds.map(median);
         println!(
             "Responses stream: {RESPONSES_DELTAS} text deltas, {mb:.1} MB, {rounds} rounds interleaved, medians (loopback)"
         );
         println!("  floor (reqwest + plain SSE + serde_json, type and delta only): {:.1} ms, {:.0} MB/s", f * 1e3, mb / f);
-        println!("  openrouter-bindings (typed StreamEvents + accumulator):       {:.1} ms, {:.0} MB/s", c * 1e3, mb / c);
-        println!("  throughput ratio to the floor: {:.2}x", f / c);
+        println!(
+            "  openrouter-bindings (typed StreamEvents + accumulator):       {:.1} ms, {:.0} MB/s, {:.2}x",
+            c * 1e3,
+            mb / c,
+            f / c
+        );
+        println!(
+            "  async-openai 0.43.0 (typed ResponseStreamEvent):              {:.1} ms, {:.0} MB/s, {:.2}x",
+            a * 1e3,
+            mb / a,
+            f / a
+        );
     });
 }

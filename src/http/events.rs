@@ -62,8 +62,29 @@ pub(crate) fn decode_by_type<T: StreamEvent>(
         #[serde(rename = "type", borrow)]
         kind: std::borrow::Cow<'a, str>,
     }
-    let hit = serde_json::from_slice::<Tag>(data).ok().and_then(|tag| by_type(&tag.kind, data));
+    let hit = match leading_type(data) {
+        Some(kind) => by_type(kind, data),
+        None => serde_json::from_slice::<Tag>(data).ok().and_then(|tag| by_type(&tag.kind, data)),
+    };
     hit.unwrap_or_else(|| Error::from_json(200, data))
+}
+
+/// The event's `type` when it is the first member, as OpenAI-compatible servers write events
+/// (`{"type":"response.output_text.delta",...`): read off the first bytes, where reading it as
+/// JSON passes over the whole event. `None` for any other layout (or an escaped type), which is
+/// then read as JSON.
+#[cfg_attr(not(any(feature = "responses", feature = "messages")), allow(dead_code))]
+fn leading_type(data: &[u8]) -> Option<&str> {
+    fn after<'a>(data: &'a [u8], token: &[u8]) -> Option<&'a [u8]> {
+        data.trim_ascii_start().strip_prefix(token)
+    }
+    let value = after(after(after(data, b"{")?, b"\"type\"")?, b":")?;
+    let value = after(value, b"\"")?;
+    let end = memchr::memchr2(b'"', b'\\', value)?;
+    if value[end] != b'"' {
+        return None;
+    }
+    std::str::from_utf8(&value[..end]).ok()
 }
 
 /// The variant `wrap` of an event whose type decides it: its payload, or a decode error naming
@@ -439,4 +460,27 @@ pub(crate) fn read_cut<T: StreamEvent>(bytes: &[u8], cuts: &[usize]) -> (Vec<T>,
         }
     }
     (events, error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leading_type;
+
+    #[test]
+    fn the_leading_type_is_read_only_where_it_leads_unescaped() {
+        assert_eq!(
+            leading_type(br#"{"type":"response.output_text.delta","delta":"hi"}"#),
+            Some("response.output_text.delta")
+        );
+        assert_eq!(leading_type(b" { \"type\" : \"ping\" }"), Some("ping"));
+        for other in [
+            &br#"{"delta":"hi","type":"ping"}"#[..],
+            br#"{"type":"pi\"ng"}"#,
+            br#"{"type":1}"#,
+            b"{\"type\":\"ping",
+            b"",
+        ] {
+            assert_eq!(leading_type(other), None, "{}", String::from_utf8_lossy(other));
+        }
+    }
 }

@@ -282,3 +282,31 @@ async fn a_server_that_stays_open_after_the_terminal_event_still_gives_the_respo
     assert_eq!(response.output_text(), "Hello there, friend.");
     assert!(started.elapsed() < std::time::Duration::from_secs(4), "{:?}", started.elapsed());
 }
+
+/// Events are read by their `type` off the first bytes when it leads (as OpenAI-compatible
+/// servers write them); written with `type` last, or spaced out, they decode the same.
+#[tokio::test]
+async fn events_decode_the_same_wherever_their_type_sits() {
+    let path = format!("{}/tests/fixtures/streams/responses/text.sse", env!("CARGO_MANIFEST_DIR"));
+    let transcript = std::fs::read_to_string(&path).unwrap();
+    let reordered: String = transcript
+        .lines()
+        .map(|line| match line.strip_prefix("data: ").map(serde_json::from_str::<serde_json::Value>) {
+            Some(Ok(serde_json::Value::Object(mut event))) => {
+                let kind = event.remove("type").expect("every event has a type");
+                let rest = serde_json::to_string(&event).unwrap();
+                format!("data: {} , \"type\" : {kind} }}\n", &rest[..rest.len() - 1])
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect();
+    assert_ne!(reordered, transcript);
+    let events = |transcript: String| async move {
+        let server = TestServer::start(vec![Reply::sse(&transcript)]).await;
+        let stream = client_for(&server.url).responses("m").input("q").stream().await.unwrap();
+        stream.collect::<Vec<_>>().await.into_iter().map(Result::unwrap).collect::<Vec<StreamEvents>>()
+    };
+    let (leading, trailing) = (events(transcript).await, events(reordered).await);
+    assert!(leading.iter().any(|e| matches!(e, StreamEvents::ResponseOutputTextDelta(d) if d.delta == "Hello")));
+    assert_eq!(leading, trailing);
+}

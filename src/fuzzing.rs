@@ -2,47 +2,61 @@
 //! bytes the way a hostile server would send them, and must never panic.
 
 /// Feeds `bytes`, cut at `cuts`, to a [`crate::ChatStream`] and reads it to the end; then
-/// assembles what it yielded.
+/// assembles what it yielded. The whole-stream reading (`collect_response`, which reads text
+/// chunks for their text alone) must give the same response or error: a difference panics.
 pub fn stream(bytes: &[u8], cuts: &[usize]) {
     let (chunks, error) = crate::events::read_cut::<crate::types::ChatStreamChunk>(bytes, cuts);
-    drop(error.map(|e| e.to_string()));
     let mut all = crate::ChatStreamAccumulator::default();
     for chunk in &chunks {
         all.push(chunk);
     }
-    let _ = all.finish();
+    let typed = match error {
+        Some(error) => Err(error),
+        None => all.finish(),
+    };
+    let whole = crate::events::read_cut_to_end::<crate::types::ChatStreamChunk>(bytes, cuts).and_then(|a| a.finish());
+    assert_eq!(format!("{whole:?}"), format!("{typed:?}"), "the whole-stream reading differs from the typed one");
 }
 
 /// Feeds `bytes`, cut at `cuts`, to a Responses API event stream, and assembles what it yielded.
+/// The whole-stream reading (`collect_response`) must give the same response or error.
 #[cfg(feature = "responses")]
 pub fn responses_stream(bytes: &[u8], cuts: &[usize]) {
+    let (events, error) = crate::events::read_cut::<crate::types::StreamEvents>(bytes, cuts);
     let mut all = crate::ResponsesAccumulator::default();
-    for event in events::<crate::types::StreamEvents>(bytes, cuts) {
-        drop(all.push(&event));
+    for event in &events {
+        drop(all.push(event));
     }
-    if let Ok(response) = all.finish() {
+    let typed = match error {
+        Some(error) => Err(error),
+        None => all.finish(),
+    };
+    if let Ok(response) = &typed {
         let _ = (response.output_text(), response.function_calls(), response.reasoning());
     }
+    let whole = crate::events::read_cut_to_end::<crate::types::StreamEvents>(bytes, cuts).and_then(|a| a.finish());
+    assert_eq!(format!("{whole:?}"), format!("{typed:?}"), "the whole-stream reading differs from the typed one");
 }
 
 /// Feeds `bytes`, cut at `cuts`, to a Messages API event stream, and assembles what it yielded.
+/// The whole-stream reading (`collect_message`) must give the same message or error.
 #[cfg(feature = "messages")]
 pub fn messages_stream(bytes: &[u8], cuts: &[usize]) {
+    let (events, error) = crate::events::read_cut::<crate::types::MessagesStreamEvents>(bytes, cuts);
     let mut all = crate::MessagesAccumulator::default();
-    for event in events::<crate::types::MessagesStreamEvents>(bytes, cuts) {
-        drop(all.push(&event));
+    for event in &events {
+        drop(all.push(event));
     }
-    if let Ok(message) = all.finish() {
+    let typed = match error {
+        Some(error) => Err(error),
+        None => all.finish(),
+    };
+    if let Ok(message) = &typed {
         let _ = (message.text(), message.thinking(), message.tool_uses());
     }
-}
-
-/// The events a stream of `T` yields from `bytes` cut at `cuts` (its error, if any, formatted).
-#[cfg(any(feature = "responses", feature = "messages"))]
-fn events<T: crate::StreamEvent>(bytes: &[u8], cuts: &[usize]) -> Vec<T> {
-    let (events, error) = crate::events::read_cut::<T>(bytes, cuts);
-    drop(error.map(|e| e.to_string()));
-    events
+    let whole =
+        crate::events::read_cut_to_end::<crate::types::MessagesStreamEvents>(bytes, cuts).and_then(|a| a.finish());
+    assert_eq!(format!("{whole:?}"), format!("{typed:?}"), "the whole-stream reading differs from the typed one");
 }
 
 /// Decodes `bytes` as a response body with `status`: a completion, an error envelope, anything.
@@ -113,6 +127,17 @@ mod tests {
             super::response(429, serde_json::json!({"error": body}).to_string().as_bytes());
             let chunk = serde_json::json!({"id": "g", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [{"index": 0, "delta": body}]});
             super::stream(format!("data: {chunk}\n\n").as_bytes(), &[]);
+            // After a first chunk, where the whole-stream reading may read a chunk for its text
+            // alone: the random value as the delta, as the choice, and as the chunk's members.
+            let first = r#"data: {"id":"g","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"a"}}]}"#;
+            let choice = serde_json::json!({"id": "g", "object": "x", "model": "m", "choices": [body.clone()]});
+            let mut members = serde_json::json!({"id": "g", "object": "x", "model": "m", "choices": [{"index": 0, "delta": {"content": "b"}}]});
+            if let (Some(members), serde_json::Value::Object(more)) = (members.as_object_mut(), &body) {
+                members.extend(more.clone());
+            }
+            for later in [chunk, choice, members] {
+                super::stream(format!("{first}\n\ndata: {later}\n\ndata: [DONE]\n\n").as_bytes(), &[5]);
+            }
         }
     }
 

@@ -1,8 +1,10 @@
-//! Decoding alone, no network: one stream chunk, one small response and one 8 MiB response, into the floor's minimal
-//! structs and into the crate's generated types. It shows how much of the streaming gap to the
-//! floor is the cost of decoding every field (see BENCHMARKS.md).
+//! Decoding alone, no network: one chat stream chunk, one small response, one 8 MiB response and
+//! one Responses text delta event, into the floor's minimal structs and into the crate's generated
+//! types. It shows how much of the gap to the floor is the cost of decoding every field (see
+//! BENCHMARKS.md).
 //!
-//! `cargo run --release --example decode` in `bench/`.
+//! `cargo run --release --example decode` in `bench/`; `-- chunk`, `small`, `large` or `delta` runs
+//! one part alone, for a profiler.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -121,7 +123,7 @@ fn time(rounds: usize, n: usize, mut f: impl FnMut()) -> f64 {
 const SMALL_TEXT: usize = 1_000;
 
 fn main() {
-    // `decode small` (or `chunk`, `large`) runs one part alone, for a profiler.
+    // One part alone when named (see the module doc).
     let only = std::env::args().nth(1);
     let run = |part: &str| only.as_deref().is_none_or(|only| only == part);
     if run("chunk") {
@@ -132,6 +134,9 @@ fn main() {
     }
     if run("large") {
         large();
+    }
+    if run("delta") {
+        delta();
     }
 }
 
@@ -145,7 +150,6 @@ fn chunk() {
     println!("one stream chunk ({} bytes):", chunk.len());
     println!("  floor struct (choices[].delta.content)  {floor:>8.0} ns");
     println!("  generated ChatStreamChunk (every field)  {typed:>8.0} ns   ratio {:.2}x", floor / typed);
-
 }
 
 fn small() {
@@ -155,10 +159,10 @@ fn small() {
         time(15, 100_000, || drop(black_box(serde_json::from_slice::<ChatResponse>(black_box(&small)).unwrap())));
     println!("one small response ({} bytes, the small-request workload's):", small.len());
     println!("  floor struct                             {floor:>8.0} ns");
-    let plain = time(15, 100_000, || drop(black_box(serde_json::from_slice::<PlainResponse>(black_box(&small)).unwrap())));
+    let plain =
+        time(15, 100_000, || drop(black_box(serde_json::from_slice::<PlainResponse>(black_box(&small)).unwrap())));
     println!("  plain serde struct (every field)         {plain:>8.0} ns   ratio {:.2}x", floor / plain);
     println!("  generated ChatResponse (every field)     {typed:>8.0} ns   ratio {:.2}x", floor / typed);
-
 }
 
 fn large() {
@@ -168,4 +172,31 @@ fn large() {
     println!("one response with 8 MiB of content ({} bytes):", large.len());
     println!("  floor struct                             {:>8.2} ms", floor / 1e6);
     println!("  generated ChatResponse                   {:>8.2} ms   ratio {:.2}x", typed / 1e6, floor / typed);
+}
+
+/// What the Responses floor reads of an event (`src/responses.rs`).
+#[derive(Deserialize)]
+struct FloorEvent<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: std::borrow::Cow<'a, str>,
+    #[serde(default, borrow)]
+    delta: Option<std::borrow::Cow<'a, str>>,
+}
+
+fn delta() {
+    use openrouter_bindings::StreamEvent;
+    use openrouter_bindings::types::StreamEvents;
+    let event = br#"{"type":"response.output_text.delta","sequence_number":7,"item_id":"msg_1","output_index":0,"content_index":0,"delta":" w\u00f6rld","logprobs":[]}"#;
+    let floor = time(15, 200_000, || {
+        let event: FloorEvent = serde_json::from_slice(black_box(event)).unwrap();
+        drop(black_box((event.kind, event.delta)))
+    });
+    let typed = time(15, 200_000, || drop(black_box(StreamEvents::decode(black_box(event)).unwrap())));
+    println!(
+        "one Responses text delta event ({} bytes; StreamEvents is {} bytes):",
+        event.len(),
+        std::mem::size_of::<StreamEvents>()
+    );
+    println!("  floor struct (type, delta)               {floor:>8.0} ns");
+    println!("  typed StreamEvents                       {typed:>8.0} ns   ratio {:.2}x", floor / typed);
 }

@@ -3,7 +3,8 @@
 //!
 //! - `cargo run --release`: the runtime table (and memory per open stream);
 //! - `cargo run --release -- build-times`: clean release builds of a minimal program per crate;
-//! - `cargo run --release -- responses`: Responses API stream decoding against the floor.
+//! - `cargo run --release -- responses`: each way of reading a Responses or chat stream against the
+//!   floor.
 //!
 //! The server runs in a child process (`serve`) so that this process's CPU time is the client's
 //! alone; each memory figure comes from a fresh child process (`memory <client> <port> <depth>`).

@@ -179,9 +179,7 @@ impl StreamEvent for MessagesStreamEvents {
 impl EventStream<MessagesStreamEvents> {
     /// Reads the whole stream and returns the message the non-streaming call would have returned.
     pub async fn collect_message(self) -> Result<MessagesResult, Error> {
-        let mut accumulator = MessagesAccumulator::default();
-        self.for_each(|event| drop(accumulator.push(&event))).await?;
-        accumulator.finish()
+        self.read_to_end().await?.finish()
     }
 }
 

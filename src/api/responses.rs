@@ -4,7 +4,7 @@
 //! Accessors read the result through its wire form (`type`, `text`, `arguments`), so that the
 //! many output item types upstream adds change nothing here.
 
-use std::time::Duration;
+use std::{borrow::Cow, time::Duration};
 
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
@@ -248,10 +248,12 @@ impl StreamEvent for StreamEvents {
 impl EventStream<StreamEvents> {
     /// Reads the whole stream and returns the final response (the terminal event's). Fails with
     /// the stream's error, if any.
+    ///
+    /// Text deltas are read for their text alone (a borrowed reading of `type` and `delta`), not
+    /// decoded whole as the typed stream decodes them: the final response comes from the
+    /// terminal event, which is decoded whole, as is every other event.
     pub async fn collect_response(self) -> Result<OpenResponsesResult, Error> {
-        let mut accumulator = ResponsesAccumulator::default();
-        self.for_each(|event| drop(accumulator.push(&event))).await?;
-        accumulator.finish()
+        self.read_to_end().await?.finish()
     }
 }
 
@@ -422,6 +424,21 @@ impl Progress<StreamEvents> for ResponsesAccumulator {
 
     fn is_complete(&self) -> bool {
         self.terminal
+    }
+
+    fn push_text_event<'a>(&mut self, data: &'a [u8]) -> Option<Cow<'a, str>> {
+        #[derive(serde::Deserialize)]
+        struct TextDelta<'a> {
+            #[serde(borrow)]
+            delta: Cow<'a, str>,
+        }
+        // Only where `type` leads (as servers write it): anything else is decoded whole.
+        if crate::events::leading_type(data)? != "response.output_text.delta" {
+            return None;
+        }
+        let event: TextDelta = serde_json::from_slice(data).ok()?;
+        self.text.push_str(&event.delta);
+        Some(event.delta)
     }
 
     fn partial_text(&self) -> String {

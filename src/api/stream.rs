@@ -1,13 +1,16 @@
 //! Streamed chat completions: a typed `Stream` of the generated chunk type, and the accumulator
 //! that turns chunks back into the response the non-streaming endpoint would have returned.
 
+use std::borrow::Cow;
+
 use futures_core::Stream;
+use serde::{Deserialize, de::IgnoredAny};
 use serde_json::{Map, Value, json};
 
 use crate::{
     Error,
     error::ApiError,
-    events::{EventStream, Progress, StreamEvent},
+    events::{EventStream, Item, Progress, StreamEvent},
     types::{ChatResponse, ChatStreamChunk, ReasoningDetail},
 };
 
@@ -54,6 +57,38 @@ impl Progress<ChatStreamChunk> for ChatStreamAccumulator {
         ChatStreamAccumulator::is_complete(self)
     }
 
+    fn push_text_event<'a>(&mut self, data: &'a [u8]) -> Option<Cow<'a, str>> {
+        // The first chunk fills the head the same way; after it, a chunk that carries no more
+        // than the text of choice 0 (repeated head fields, a role, nulls) is read for that text.
+        if self.head.is_empty() {
+            return None;
+        }
+        let chunk: TextChunk = serde_json::from_slice(data).ok()?;
+        let unseen = |key: &str, sent: &Option<IgnoredAny>| sent.is_some() && !self.head.contains_key(key);
+        if unseen("created", &chunk.created)
+            || unseen("provider", &chunk.provider)
+            || unseen("system_fingerprint", &chunk.system_fingerprint)
+            || unseen("service_tier", &chunk.service_tier)
+        {
+            return None;
+        }
+        let (choice,) = chunk.choices;
+        let not_null = [&choice.finish_reason, &choice.native_finish_reason, &choice.logprobs, &choice.error];
+        let delta = choice.delta;
+        if choice.index != 0
+            || not_null.iter().any(|v| v.is_some())
+            || delta.reasoning.is_some()
+            || delta.refusal.is_some()
+        {
+            return None;
+        }
+        let parts = choice_at(&mut self.choices, 0);
+        parts.index_sent = true;
+        parts.content.push_str(&delta.content);
+        parts.has_content = true;
+        Some(delta.content)
+    }
+
     fn partial_text(&self) -> String {
         self.text(0)
     }
@@ -73,21 +108,68 @@ impl Progress<ChatStreamChunk> for ChatStreamAccumulator {
     }
 }
 
+/// A chunk that carries no more than the text of choice 0 ([`Progress::push_text_event`]): any
+/// other member, or a second choice, and it does not read as one. The members the typed chunk
+/// requires are required here too; the head's are not kept (the first chunk's are).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // read to be checked, not kept
+struct TextChunk<'a> {
+    #[serde(borrow)]
+    choices: (TextChoice<'a>,),
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    model: Cow<'a, str>,
+    #[serde(borrow)]
+    object: Cow<'a, str>,
+    created: Option<IgnoredAny>,
+    provider: Option<IgnoredAny>,
+    system_fingerprint: Option<IgnoredAny>,
+    service_tier: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextChoice<'a> {
+    index: u32,
+    #[serde(borrow)]
+    delta: TextDelta<'a>,
+    finish_reason: Option<IgnoredAny>,
+    native_finish_reason: Option<IgnoredAny>,
+    logprobs: Option<IgnoredAny>,
+    error: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // `role` is allowed, not kept (the result's is `assistant`)
+struct TextDelta<'a> {
+    #[serde(borrow)]
+    content: Cow<'a, str>,
+    role: Option<IgnoredAny>,
+    reasoning: Option<IgnoredAny>,
+    refusal: Option<IgnoredAny>,
+}
+
 impl EventStream<ChatStreamChunk> {
     /// Reads the whole stream and returns the response the non-streaming endpoint would have
     /// returned. Fails with the stream's error, if any.
+    ///
+    /// Chunks that carry nothing but text are read for their text alone (a borrowed reading),
+    /// not decoded whole as the typed stream decodes them; every other chunk is decoded whole.
     pub async fn collect_response(self) -> Result<ChatResponse, Error> {
-        let mut accumulator = ChatStreamAccumulator::default();
-        self.for_each(|chunk| accumulator.push(&chunk)).await?;
-        accumulator.finish()
+        self.read_to_end().await?.finish()
     }
 
-    /// Only the text: the content deltas of the first choice, empty ones skipped.
+    /// Only the text: the content deltas of the first choice, empty ones skipped. Chunks that
+    /// carry nothing but text are read as in [`collect_response`](Self::collect_response).
     pub fn text_deltas(self) -> impl Stream<Item = Result<String, Error>> + Send + Unpin {
-        futures_util::StreamExt::filter_map(self, |chunk| {
-            std::future::ready(match chunk {
+        futures_util::StreamExt::filter_map(self.items(), |item| {
+            std::future::ready(match item {
                 Err(e) => Some(Err(e)),
-                Ok(chunk) => chunk
+                Ok(Item::Text(text)) => Some(text).filter(|t| !t.is_empty()).map(Ok),
+                Ok(Item::Event(chunk)) => chunk
                     .choices
                     .into_iter()
                     .enumerate()

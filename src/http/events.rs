@@ -74,7 +74,7 @@ pub(crate) fn decode_by_type<T: StreamEvent>(
 /// JSON passes over the whole event. `None` for any other layout (or an escaped type), which is
 /// then read as JSON.
 #[cfg_attr(not(any(feature = "responses", feature = "messages")), allow(dead_code))]
-fn leading_type(data: &[u8]) -> Option<&str> {
+pub(crate) fn leading_type(data: &[u8]) -> Option<&str> {
     fn after<'a>(data: &'a [u8], token: &[u8]) -> Option<&'a [u8]> {
         data.trim_ascii_start().strip_prefix(token)
     }
@@ -103,6 +103,15 @@ pub trait Progress<T>: Default + Send + Unpin + 'static {
     /// Takes in one event; returns the error it reports (an error event, or events that do not
     /// add up), if any. The stream yields the event and then ends with that error.
     fn push(&mut self, event: &T) -> Option<Error>;
+    /// Takes in an event that carries nothing but text, read straight from its JSON (a borrowed
+    /// reading of the few fields it keeps), for the crate's own readers of a whole stream, which
+    /// hand out no typed event. Returns the text, or `None` (the default) for any other event or
+    /// one that does not read that way: that event then goes through [`StreamEvent::decode`] and
+    /// [`Progress::push`], as every event does for a consumer of the typed stream.
+    fn push_text_event<'a>(&mut self, data: &'a [u8]) -> Option<std::borrow::Cow<'a, str>> {
+        let _ = data;
+        None
+    }
     /// The stream has seen its terminal event.
     fn is_complete(&self) -> bool;
     /// The text received so far (carried by a stream's error).
@@ -178,6 +187,24 @@ pub(crate) fn error_in(fields: &serde_json::Map<String, serde_json::Value>) -> O
     Some(stream_error(serde_json::json!({"code": code, "message": message})))
 }
 
+/// What an [`EventStream`] hands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// Every event, typed: the `Stream` impl.
+    Events,
+    /// Text events as their text ([`Progress::push_text_event`]), the others typed.
+    Texts,
+    /// Text events only into the progress; the others typed (for a reader of the whole stream).
+    Whole,
+}
+
+/// One thing a stream hands out: a typed event, or the text of a text event.
+pub(crate) enum Item<T> {
+    Event(T),
+    #[cfg_attr(not(feature = "chat"), allow(dead_code))] // read by chat's `text_deltas`
+    Text(String),
+}
+
 /// A streamed answer: `Stream<Item = Result<T, Error>>`.
 ///
 /// It ends after its terminal event or `data: [DONE]` (and the body's end, read so that the
@@ -197,6 +224,7 @@ pub struct EventStream<T: StreamEvent> {
     /// The error that ends the stream, yielded after the event that carried it (if any).
     error: Option<Error>,
     pub(crate) seen: T::Progress,
+    reading: Reading,
     idle_timeout: Option<Duration>,
     idle: Option<Pin<Box<tokio::time::Sleep>>>,
     /// The call's total timeout, and its timer.
@@ -249,6 +277,7 @@ impl<T: StreamEvent> EventStream<T> {
             decoder: SseDecoder::new(),
             error: None,
             seen: T::Progress::default(),
+            reading: Reading::Events,
             idle_timeout,
             idle: idle_timeout.map(|t| Box::pin(tokio::time::sleep(t))),
             total: None,
@@ -262,7 +291,7 @@ impl<T: StreamEvent> EventStream<T> {
 
     /// Turns one SSE event into the item to yield, if any (and ends the stream on `[DONE]` or an
     /// error).
-    fn on_event(&mut self, data: &[u8]) -> Option<Result<T, Error>> {
+    fn on_event(&mut self, data: &[u8]) -> Option<Result<Item<T>, Error>> {
         if data == b"[DONE]" {
             self.done = true;
             self.drain();
@@ -270,6 +299,11 @@ impl<T: StreamEvent> EventStream<T> {
         }
         if data.iter().all(u8::is_ascii_whitespace) {
             return None; // an empty `data:` event carries nothing
+        }
+        if self.reading != Reading::Events
+            && let Some(text) = self.seen.push_text_event(data)
+        {
+            return (self.reading == Reading::Texts).then(|| Ok(Item::Text(text.into_owned())));
         }
         let event: T = match T::decode(data) {
             Ok(event) => event,
@@ -296,7 +330,7 @@ impl<T: StreamEvent> EventStream<T> {
             // idle timeout.
             self.drain();
         }
-        Some(Ok(event))
+        Some(Ok(Item::Event(event)))
     }
 
     /// A mid-stream error, with the text received before it.
@@ -340,7 +374,7 @@ impl<T: StreamEvent> EventStream<T> {
     }
 
     /// Decodes the next event in `unread`, if it holds a complete one.
-    fn next_from_unread(&mut self) -> Option<Result<T, Error>> {
+    fn next_from_unread(&mut self) -> Option<Result<Item<T>, Error>> {
         // The decoder is taken out for the call so that `on_event` can borrow the rest of `self`.
         let mut decoder = std::mem::take(&mut self.decoder);
         let item = match decoder.next_event(&self.unread) {
@@ -362,11 +396,32 @@ impl<T: StreamEvent> EventStream<T> {
     }
 
     /// Reads the stream to its end, handing each event to `each`; fails with the stream's error.
+    #[cfg_attr(not(feature = "images"), allow(dead_code))]
     pub(crate) async fn for_each(mut self, mut each: impl FnMut(T)) -> Result<(), Error> {
         while let Some(event) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
             each(event?);
         }
         Ok(())
+    }
+
+    /// Reads the stream to its end and returns what its progress kept; fails with the stream's
+    /// error. Text events are read by [`Progress::push_text_event`], not decoded whole: nothing
+    /// is handed out, so nothing pays for fields no one reads.
+    #[cfg_attr(not(any(feature = "chat", feature = "responses", feature = "messages")), allow(dead_code))]
+    pub(crate) async fn read_to_end(mut self) -> Result<T::Progress, Error> {
+        self.reading = Reading::Whole;
+        while let Some(item) = std::future::poll_fn(|cx| self.poll_item(cx)).await {
+            item?;
+        }
+        Ok(std::mem::take(&mut self.seen))
+    }
+
+    /// The stream as texts and typed events: text events (as [`Progress::push_text_event`] reads
+    /// them) come as their text, the others typed.
+    #[cfg_attr(not(feature = "chat"), allow(dead_code))]
+    pub(crate) fn items(mut self) -> impl Stream<Item = Result<Item<T>, Error>> + Send + Unpin {
+        self.reading = Reading::Texts;
+        futures_util::stream::poll_fn(move |cx| self.poll_item(cx))
     }
 }
 
@@ -379,6 +434,21 @@ impl<T: StreamEvent> Stream for EventStream<T> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
+        loop {
+            return match this.poll_item(cx) {
+                Poll::Ready(Some(Ok(Item::Event(event)))) => Poll::Ready(Some(Ok(event))),
+                Poll::Ready(Some(Ok(Item::Text(_)))) => continue, // not handed out when reading events
+                Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => Poll::Ready(None),
+                Poll::Pending => Poll::Pending,
+            };
+        }
+    }
+}
+
+impl<T: StreamEvent> EventStream<T> {
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Item<T>, Error>>> {
+        let this = self;
         loop {
             if this.finished {
                 return Poll::Ready(this.error.take().map(Err));
@@ -440,6 +510,26 @@ impl<T: StreamEvent> Stream for EventStream<T> {
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn read_cut<T: StreamEvent>(bytes: &[u8], cuts: &[usize]) -> (Vec<T>, Option<Error>) {
     use futures_util::StreamExt;
+    let mut events = Vec::new();
+    let mut error = None;
+    for item in block_on(cut_stream::<T>(bytes, cuts).collect::<Vec<_>>()) {
+        match item {
+            Ok(event) => events.push(event),
+            Err(e) => error = Some(e),
+        }
+    }
+    (events, error)
+}
+
+/// What [`EventStream::read_to_end`] (the whole-stream readers' way) keeps of `bytes` cut at
+/// `cuts`, or the error that ended the stream.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn read_cut_to_end<T: StreamEvent>(bytes: &[u8], cuts: &[usize]) -> Result<T::Progress, Error> {
+    block_on(cut_stream::<T>(bytes, cuts).read_to_end())
+}
+
+#[cfg(any(test, feature = "fuzzing"))]
+fn cut_stream<T: StreamEvent>(bytes: &[u8], cuts: &[usize]) -> EventStream<T> {
     let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
     cuts.sort_unstable();
     cuts.dedup();
@@ -449,17 +539,12 @@ pub(crate) fn read_cut<T: StreamEvent>(bytes: &[u8], cuts: &[usize]) -> (Vec<T>,
         pieces.push(Ok(Bytes::copy_from_slice(&bytes[start..cut])));
         start = cut;
     }
-    let stream = EventStream::<T>::from_body(Box::pin(futures_util::stream::iter(pieces)), None);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
-    let mut events = Vec::new();
-    let mut error = None;
-    for item in runtime.block_on(stream.collect::<Vec<_>>()) {
-        match item {
-            Ok(event) => events.push(event),
-            Err(e) => error = Some(e),
-        }
-    }
-    (events, error)
+    EventStream::<T>::from_body(Box::pin(futures_util::stream::iter(pieces)), None)
+}
+
+#[cfg(any(test, feature = "fuzzing"))]
+fn block_on<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime").block_on(future)
 }
 
 #[cfg(test)]

@@ -310,3 +310,33 @@ async fn events_decode_the_same_wherever_their_type_sits() {
     assert!(leading.iter().any(|e| matches!(e, StreamEvents::ResponseOutputTextDelta(d) if d.delta == "Hello")));
     assert_eq!(leading, trailing);
 }
+
+/// `collect_response` reads text deltas for their text alone; on every transcript (and with the
+/// events' `type` last, which it reads whole) it must give what the typed events give an
+/// accumulator: the same response, or the same error.
+#[tokio::test]
+async fn collect_response_agrees_with_the_typed_events_on_every_transcript() {
+    let dir = format!("{}/tests/fixtures/streams/responses", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter_map(|name| name.strip_suffix(".sse").map(str::to_owned))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 8, "{names:?}");
+    for name in names {
+        let (events, error) = replay(&name, 7).await;
+        let mut all = ResponsesAccumulator::default();
+        events.iter().for_each(|e| drop(all.push(e)));
+        // Debug, not Display: the text received so far counts too.
+        let typed = match error {
+            Some(error) => Err(format!("{error:?}")),
+            None => all.finish().map_err(|e| format!("{e:?}")),
+        };
+        let transcript = std::fs::read_to_string(format!("{dir}/{name}.sse")).unwrap();
+        let server = TestServer::start(vec![Reply::sse(&transcript).pieces(7)]).await;
+        let stream = client_for(&server.url).responses("m").input("q").stream().await.unwrap();
+        let collected = stream.collect_response().await.map_err(|e| format!("{e:?}"));
+        assert_eq!(collected, typed, "{name}");
+    }
+}

@@ -381,3 +381,101 @@ async fn a_decode_error_reads_as_a_sentence_with_or_without_a_path() {
     let text = error.to_string();
     assert!(text.contains("does not match the API spec: invalid type: string"), "no path: {text}");
 }
+
+/// What the typed stream gives a consumer that accumulates every chunk and keeps the text of
+/// choice 0: the response (or the stream's error, in Debug: its partial text counts) and the
+/// non-empty texts.
+async fn typed_reading(sse: &str) -> (Result<ChatResponse, String>, Vec<String>) {
+    let server = TestServer::start(vec![Reply::sse(sse).pieces(7)]).await;
+    let mut stream = client(&server).chat("m").user("hi").stream().await.unwrap();
+    let (mut all, mut texts, mut error) = (ChatStreamAccumulator::default(), Vec::new(), None);
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(chunk) => {
+                all.push(&chunk);
+                let first = chunk.choices.iter().enumerate().find(|(at, c)| c.index.unwrap_or(*at as u32) == 0);
+                texts.extend(first.and_then(|(_, c)| c.delta.content.clone()).filter(|t| !t.is_empty()));
+            }
+            Err(e) => error = Some(format!("{e:?}")),
+        }
+    }
+    (error.map_or_else(|| all.finish().map_err(|e| format!("{e:?}")), Err), texts)
+}
+
+/// What `collect_response` and `text_deltas` give, which read text-only chunks for their text.
+async fn whole_reading(sse: &str) -> (Result<ChatResponse, String>, Vec<String>) {
+    let server = TestServer::start(vec![Reply::sse(sse).pieces(7), Reply::sse(sse).pieces(7)]).await;
+    let stream = client(&server).chat("m").user("hi").stream().await.unwrap();
+    let response = stream.collect_response().await.map_err(|e| format!("{e:?}"));
+    let stream = client(&server).chat("m").user("hi").stream().await.unwrap();
+    let texts = stream.text_deltas().take_while(|t| std::future::ready(t.is_ok())).map(Result::unwrap).collect().await;
+    (response, texts)
+}
+
+/// `collect_response` and `text_deltas` read a chunk that carries nothing but text for its text
+/// alone, and every other chunk whole. On every transcript, and on chunks that carry a little
+/// more than text (each must be read whole), they agree with the typed stream.
+#[tokio::test]
+async fn the_whole_stream_readers_agree_with_the_typed_stream() {
+    let head = r#""id":"gen-1","object":"chat.completion.chunk","created":1,"model":"m""#;
+    let chunk = |rest: &str| format!("data: {{{head},{rest}}}\n\n");
+    let text = |t: &str| {
+        format!(
+            r#""choices":[{{"index":0,"delta":{{"role":"assistant","content":"{t}"}},"finish_reason":null,"logprobs":null}}]"#
+        )
+    };
+    let more_than_text = [
+        format!(r#""provider":"P",{}"#, text("a head field first sent here;")),
+        r#""choices":[{"index":1,"delta":{"content":"another choice;"}}]"#.to_owned(),
+        r#""choices":[{"index":0,"delta":{"content":"reasoning;","reasoning":"why"}}]"#.to_owned(),
+        r#""choices":[{"index":0,"delta":{"content":"refusal;","refusal":"no"}}]"#.to_owned(),
+        r#""choices":[{"delta":{"content":"no index;"}}]"#.to_owned(),
+        r#""choices":[{"index":"0","delta":{"content":"a string index;"}}]"#.to_owned(),
+        r#""choices":[{"index":0,"delta":{"content":"two;"}},{"index":1,"delta":{"content":"choices;"}}]"#.to_owned(),
+        r#""choices":[{"index":0,"delta":{"content":"usage;"}}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}"#.to_owned(),
+        r#""choices":[{"index":0,"delta":{"content":"metadata;"}}],"openrouter_metadata":{}"#.to_owned(),
+        r#""choices":[{"index":0,"delta":{"content":"native;"},"native_finish_reason":"x"}]"#.to_owned(),
+    ];
+    let mut odd = chunk(&text("H\u{e9}llo"));
+    odd += &chunk(&text("\\u00e9scaped; "));
+    for rest in &more_than_text {
+        odd += &chunk(rest);
+        odd += &chunk(&text("text; "));
+    }
+    odd += &chunk(
+        r#""choices":[{"index":0,"delta":{"content":""},"finish_reason":"stop"},{"index":1,"delta":{},"finish_reason":"stop"}]"#,
+    );
+    odd += "data: [DONE]\n\n";
+    // A later chunk without the `id` the typed chunk requires: an error either way.
+    let missing_id =
+        format!("{}data: {{\"object\":\"x\",\"model\":\"m\",{}}}\n\ndata: [DONE]\n\n", chunk(&text("a")), text("b"));
+    let mut transcripts: Vec<(String, String)> = [
+        "text",
+        "text-crlf",
+        "tools",
+        "reasoning",
+        "error-number",
+        "error-string",
+        "eof-after-finish",
+        "eof-before-finish",
+        "error-envelope",
+        "tools-same-index",
+        "empty-data",
+    ]
+    .into_iter()
+    .map(|name| (name.to_owned(), transcript(name)))
+    .collect();
+    transcripts.push(("more than text".into(), odd));
+    transcripts.push(("missing id".into(), missing_id));
+    for (name, sse) in transcripts {
+        let (typed, whole) = (typed_reading(&sse).await, whole_reading(&sse).await);
+        assert_eq!(whole, typed, "{name}");
+        if name == "more than text" {
+            let text = typed.0.as_ref().unwrap().text().unwrap().into_owned();
+            assert!(
+                text.starts_with("H\u{e9}llo\u{e9}scaped; a head field") && text.ends_with("native;text; "),
+                "{text}"
+            );
+        }
+    }
+}

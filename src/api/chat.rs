@@ -48,7 +48,8 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct ChatRequestBuilder {
     client: Client,
-    request: ChatRequest,
+    /// Boxed: the builder moves on every call of a chain, and the request is over a kilobyte.
+    request: Box<ChatRequest>,
     extra: Map<String, Value>,
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
@@ -110,7 +111,7 @@ impl Client {
 impl ChatRequestBuilder {
     pub(crate) fn new(client: Client, model: String) -> Self {
         // `Default` is added by codegen/src/derives.rs: new optional fields need no change here.
-        let request = ChatRequest { model: Some(model).filter(|m| !m.is_empty()), ..ChatRequest::default() };
+        let request = Box::new(ChatRequest { model: Some(model).filter(|m| !m.is_empty()), ..ChatRequest::default() });
         ChatRequestBuilder {
             client,
             request,
@@ -349,7 +350,7 @@ impl ChatRequestBuilder {
     /// The request as it would be sent (without `extra` fields), after validation.
     pub fn build(self) -> Result<ChatRequest, Error> {
         validate(&self.request)?;
-        Ok(self.request)
+        Ok(*self.request)
     }
 
     /// Sends the request (with `stream: false`) and returns the completion.

@@ -106,6 +106,15 @@ proptest! {
         let text = format!("event: x\ndata: {event}\n\ndata: {event}\n\n");
         responses_stream(text.as_bytes(), &[5]);
         messages_stream(text.as_bytes(), &[5]);
+        // With `type` first, as servers write it: where the type is read off the first bytes and
+        // `collect_response` reads a text delta for its text alone.
+        let mut rest = event.clone();
+        rest.as_object_mut().unwrap().remove("type");
+        let leading = format!("{{\"type\":\"{kind}\",{}", &rest.to_string()[1..]);
+        same_decoding(leading.as_bytes());
+        let text = format!("data: {leading}\n\ndata: {leading}\n\n");
+        responses_stream(text.as_bytes(), &[5]);
+        messages_stream(text.as_bytes(), &[5]);
     }
 
     #[test]

@@ -340,3 +340,20 @@ async fn collect_response_agrees_with_the_typed_events_on_every_transcript() {
         assert_eq!(collected, typed, "{name}");
     }
 }
+
+/// A text delta without the `item_id` the spec requires fails the typed events (a decode error
+/// with its path), but not `collect_response`, which reads a delta for its text alone: a field no
+/// one reads does not cost the whole answer.
+#[tokio::test]
+async fn collect_response_does_not_fail_on_a_field_it_never_reads() {
+    let path = format!("{}/tests/fixtures/streams/responses/text.sse", env!("CARGO_MANIFEST_DIR"));
+    let transcript = std::fs::read_to_string(&path).unwrap().replacen(r#"delta","item_id":"msg_1","#, r#"delta","#, 1);
+    let server = TestServer::start(vec![Reply::sse(&transcript), Reply::sse(&transcript)]).await;
+    let typed = client_for(&server.url).responses("m").input("q").stream().await.unwrap();
+    let results: Vec<_> = typed.collect().await;
+    let error = results.into_iter().find_map(Result::err).expect("the typed events fail");
+    assert!(matches!(&error, Error::Decode { message, .. } if message.contains("item_id")), "{error:?}");
+    let stream = client_for(&server.url).responses("m").input("q").stream().await.unwrap();
+    let response = stream.collect_response().await.unwrap();
+    assert_eq!(response.output_text(), "Hello there, friend.");
+}

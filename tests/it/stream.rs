@@ -12,6 +12,21 @@ use tokio::io::AsyncWriteExt;
 
 const KEY: &str = "sk-or-v1-TOPSECRET0123456789";
 
+/// Every chat transcript in tests/fixtures/streams/.
+const TRANSCRIPTS: [&str; 11] = [
+    "text",
+    "text-crlf",
+    "tools",
+    "reasoning",
+    "error-number",
+    "error-string",
+    "eof-after-finish",
+    "eof-before-finish",
+    "error-envelope",
+    "tools-same-index",
+    "empty-data",
+];
+
 fn transcript(name: &str) -> String {
     std::fs::read_to_string(format!("{}/tests/fixtures/streams/{name}.sse", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
@@ -40,19 +55,7 @@ async fn observe(reply: Reply) -> (Vec<serde_json::Value>, Option<String>, TestS
 
 #[tokio::test]
 async fn every_transcript_gives_the_same_result_whatever_the_write_sizes() {
-    for name in [
-        "text",
-        "text-crlf",
-        "tools",
-        "reasoning",
-        "error-number",
-        "error-string",
-        "eof-after-finish",
-        "eof-before-finish",
-        "error-envelope",
-        "tools-same-index",
-        "empty-data",
-    ] {
+    for name in TRANSCRIPTS {
         let whole = observe(Reply::sse(&transcript(name))).await;
         for size in [1, 2, 3, 7, 64] {
             let split = observe(Reply::sse(&transcript(name)).pieces(size)).await;
@@ -449,22 +452,8 @@ async fn the_whole_stream_readers_agree_with_the_typed_stream() {
     // A later chunk without the `id` the typed chunk requires: an error either way.
     let missing_id =
         format!("{}data: {{\"object\":\"x\",\"model\":\"m\",{}}}\n\ndata: [DONE]\n\n", chunk(&text("a")), text("b"));
-    let mut transcripts: Vec<(String, String)> = [
-        "text",
-        "text-crlf",
-        "tools",
-        "reasoning",
-        "error-number",
-        "error-string",
-        "eof-after-finish",
-        "eof-before-finish",
-        "error-envelope",
-        "tools-same-index",
-        "empty-data",
-    ]
-    .into_iter()
-    .map(|name| (name.to_owned(), transcript(name)))
-    .collect();
+    let mut transcripts: Vec<(String, String)> =
+        TRANSCRIPTS.into_iter().map(|name| (name.to_owned(), transcript(name))).collect();
     transcripts.push(("more than text".into(), odd));
     transcripts.push(("missing id".into(), missing_id));
     for (name, sse) in transcripts {

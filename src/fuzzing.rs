@@ -1,71 +1,65 @@
 //! Entry points for the fuzz targets (feature `fuzzing`, not a public API): each takes arbitrary
 //! bytes the way a hostile server would send them, and must never panic.
 
+use crate::{
+    Error,
+    events::{Progress, StreamEvent, read_cut, read_cut_to_end},
+};
+
+/// Reads `bytes`, cut at `cuts`, as a stream of `T` both ways, and returns the typed reading's
+/// result: the events it yielded, assembled by the event type's accumulator with `finish`, or the
+/// stream's error.
+///
 /// The whole-stream reading (`collect_response`, which reads text events for their text alone)
-/// gives what the typed reading gives, response or error, except where the typed reading fails to
-/// decode an event: a text event with an odd field the whole-stream reading never reads (a delta
-/// without its `item_id`, say) does not fail it. A difference panics.
-fn same_unless_undecodable<R: std::fmt::Debug>(whole: &Result<R, crate::Error>, typed: &Result<R, crate::Error>) {
-    if !matches!(typed, Err(crate::Error::Decode { .. })) {
+/// gives the same, response or error, except where the typed reading fails to decode an event: a
+/// text event with an odd field the whole-stream reading never reads (a delta without its
+/// `item_id`, say) does not fail it. A difference panics.
+fn both_readings<T: StreamEvent, R: std::fmt::Debug>(
+    bytes: &[u8],
+    cuts: &[usize],
+    finish: fn(T::Progress) -> Result<R, Error>,
+) -> Result<R, Error> {
+    let (events, error) = read_cut::<T>(bytes, cuts);
+    // The accumulators' `Progress::push` is their public `push`, plus the error it reports.
+    let mut all = T::Progress::default();
+    for event in &events {
+        drop(all.push(event));
+    }
+    let typed = match error {
+        Some(error) => Err(error),
+        None => finish(all),
+    };
+    let whole = read_cut_to_end::<T>(bytes, cuts).and_then(finish);
+    if !matches!(typed, Err(Error::Decode { .. })) {
         assert_eq!(format!("{whole:?}"), format!("{typed:?}"), "the whole-stream reading differs from the typed one");
     }
+    typed
 }
 
 /// Feeds `bytes`, cut at `cuts`, to a [`crate::ChatStream`] and reads it to the end; then
-/// assembles what it yielded. The whole-stream reading must agree ([`same_unless_undecodable`]).
+/// assembles what it yielded. The whole-stream reading must agree ([`both_readings`]).
 pub fn stream(bytes: &[u8], cuts: &[usize]) {
-    let (chunks, error) = crate::events::read_cut::<crate::types::ChatStreamChunk>(bytes, cuts);
-    let mut all = crate::ChatStreamAccumulator::default();
-    for chunk in &chunks {
-        all.push(chunk);
-    }
-    let typed = match error {
-        Some(error) => Err(error),
-        None => all.finish(),
-    };
-    let whole = crate::events::read_cut_to_end::<crate::types::ChatStreamChunk>(bytes, cuts).and_then(|a| a.finish());
-    same_unless_undecodable(&whole, &typed);
+    let _ = both_readings::<crate::types::ChatStreamChunk, _>(bytes, cuts, crate::ChatStreamAccumulator::finish);
 }
 
 /// Feeds `bytes`, cut at `cuts`, to a Responses API event stream, and assembles what it yielded.
-/// The whole-stream reading (`collect_response`) must agree ([`same_unless_undecodable`]).
+/// The whole-stream reading (`collect_response`) must agree ([`both_readings`]).
 #[cfg(feature = "responses")]
 pub fn responses_stream(bytes: &[u8], cuts: &[usize]) {
-    let (events, error) = crate::events::read_cut::<crate::types::StreamEvents>(bytes, cuts);
-    let mut all = crate::ResponsesAccumulator::default();
-    for event in &events {
-        drop(all.push(event));
-    }
-    let typed = match error {
-        Some(error) => Err(error),
-        None => all.finish(),
-    };
-    if let Ok(response) = &typed {
+    let typed = both_readings::<crate::types::StreamEvents, _>(bytes, cuts, crate::ResponsesAccumulator::finish);
+    if let Ok(response) = typed {
         let _ = (response.output_text(), response.function_calls(), response.reasoning());
     }
-    let whole = crate::events::read_cut_to_end::<crate::types::StreamEvents>(bytes, cuts).and_then(|a| a.finish());
-    same_unless_undecodable(&whole, &typed);
 }
 
 /// Feeds `bytes`, cut at `cuts`, to a Messages API event stream, and assembles what it yielded.
-/// The whole-stream reading (`collect_message`) must agree ([`same_unless_undecodable`]).
+/// The whole-stream reading (`collect_message`) must agree ([`both_readings`]).
 #[cfg(feature = "messages")]
 pub fn messages_stream(bytes: &[u8], cuts: &[usize]) {
-    let (events, error) = crate::events::read_cut::<crate::types::MessagesStreamEvents>(bytes, cuts);
-    let mut all = crate::MessagesAccumulator::default();
-    for event in &events {
-        drop(all.push(event));
-    }
-    let typed = match error {
-        Some(error) => Err(error),
-        None => all.finish(),
-    };
-    if let Ok(message) = &typed {
+    let typed = both_readings::<crate::types::MessagesStreamEvents, _>(bytes, cuts, crate::MessagesAccumulator::finish);
+    if let Ok(message) = typed {
         let _ = (message.text(), message.thinking(), message.tool_uses());
     }
-    let whole =
-        crate::events::read_cut_to_end::<crate::types::MessagesStreamEvents>(bytes, cuts).and_then(|a| a.finish());
-    same_unless_undecodable(&whole, &typed);
 }
 
 /// Decodes `bytes` as a response body with `status`: a completion, an error envelope, anything.

@@ -320,8 +320,6 @@ impl Client {
         loop {
             let left = (retry.time_left(started.elapsed()), "the retry deadline or total timeout");
             let span = tracing::debug_span!("attempt", attempt = retries + 1, status = tracing::field::Empty);
-            // Boxed: an attempt's future (the HTTP exchange, its timeout, reading and decoding
-            // the answer) is kilobytes, which every enclosing future would otherwise hold and move.
             // Boxed, and in a block of its own: an attempt's future (the exchange, its timeout,
             // reading and decoding the answer) is kilobytes, and a result ends before the wait,
             // so that the enclosing futures hold neither (measured: 1,984 -> 352 bytes).

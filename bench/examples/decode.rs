@@ -174,21 +174,12 @@ fn large() {
     println!("  generated ChatResponse                   {:>8.2} ms   ratio {:.2}x", typed / 1e6, floor / typed);
 }
 
-/// What the Responses floor reads of an event (`src/responses.rs`).
-#[derive(Deserialize)]
-struct FloorEvent<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: std::borrow::Cow<'a, str>,
-    #[serde(default, borrow)]
-    delta: Option<std::borrow::Cow<'a, str>>,
-}
-
 fn delta() {
     use openrouter_bindings::StreamEvent;
     use openrouter_bindings::types::StreamEvents;
     let event = br#"{"type":"response.output_text.delta","sequence_number":7,"item_id":"msg_1","output_index":0,"content_index":0,"delta":" w\u00f6rld","logprobs":[]}"#;
     let floor = time(15, 200_000, || {
-        let event: FloorEvent = serde_json::from_slice(black_box(event)).unwrap();
+        let event: fixtures::FloorEvent = serde_json::from_slice(black_box(event)).unwrap();
         drop(black_box((event.kind, event.delta)))
     });
     let typed = time(15, 200_000, || drop(black_box(StreamEvents::decode(black_box(event)).unwrap())));

@@ -76,3 +76,12 @@ pub fn stream(chunks: usize) -> (Vec<u8>, Outcome) {
     let outcome = Outcome { text, finish_reason: "stop".into(), completion_tokens: chunks as u64 };
     (body.into_bytes(), outcome)
 }
+
+/// What the Responses floor reads of an event: its type and, for a text delta, the text.
+#[derive(serde::Deserialize)]
+pub struct FloorEvent<'a> {
+    #[serde(rename = "type", borrow)]
+    pub kind: std::borrow::Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub delta: Option<std::borrow::Cow<'a, str>>,
+}

@@ -13,7 +13,6 @@
 use std::{future::Future, pin::Pin, time::Instant};
 
 use futures_util::StreamExt;
-use serde::Deserialize;
 
 use crate::{
     contenders::{Contender, Kind, MODEL, PROMPT},
@@ -71,14 +70,6 @@ pub fn transcript() -> (Vec<u8>, String) {
     (body.into_bytes(), text)
 }
 
-#[derive(Deserialize)]
-struct FloorEvent<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: std::borrow::Cow<'a, str>,
-    #[serde(default, borrow)]
-    delta: Option<std::borrow::Cow<'a, str>>,
-}
-
 async fn floor(http: &reqwest::Client, url: &str) -> Result<String, String> {
     let response = http.post(url).body("{}").send().await.map_err(|e| e.to_string())?;
     let mut body = response.bytes_stream();
@@ -86,7 +77,7 @@ async fn floor(http: &reqwest::Client, url: &str) -> Result<String, String> {
     let mut text = String::new();
     while let Some(bytes) = body.next().await {
         let done = parser.push(&bytes.map_err(|e| e.to_string())?, |data| {
-            let event: FloorEvent = serde_json::from_slice(data).map_err(|e| e.to_string())?;
+            let event: crate::fixtures::FloorEvent = serde_json::from_slice(data).map_err(|e| e.to_string())?;
             if event.kind == "response.output_text.delta" {
                 text.push_str(event.delta.as_deref().unwrap_or_default());
             }

@@ -55,6 +55,26 @@ pub fn specialize(file: &mut syn::File) -> Result<(), Error> {
     })
 }
 
+/// Drops the `TryFrom<&str>`, `TryFrom<&String>` and `TryFrom<String>` impls typify writes for
+/// every string enum and constrained string: each only calls the type's `FromStr`, which stays
+/// (`"low".parse::<Effort>()`). They are plain functions, so every build compiled and optimized all
+/// of them, used or not: 264 impls with the default features, 1,272 with `full`, and 4% and 7% of
+/// the crate's release compile (BENCHMARKS.md).
+pub fn drop_redundant_conversions(file: &mut syn::File) -> Result<(), Error> {
+    for_each_item_list(&mut file.items, &mut |items| {
+        items.retain(|item| !is_redundant_conversion(item));
+        Ok(())
+    })
+}
+
+fn is_redundant_conversion(item: &Item) -> bool {
+    let Item::Impl(item) = item else { return false };
+    let Some((path, _)) = &item.trait_ else { return false };
+    let Some(last) = path.segments.last() else { return false };
+    last.ident == "TryFrom"
+        && ["<&str>", "<::std::string::String>", "<&::std::string::String>"].contains(&tokens(&last.arguments).as_str())
+}
+
 /// Calls `f` on the file's items, then on the items of every inline module, at any depth.
 fn for_each_item_list(
     items: &mut Vec<Item>,
@@ -93,9 +113,8 @@ fn variants(item: &ItemEnum) -> Option<Vec<(String, String)>> {
 }
 
 /// A type's tokens as text without spaces: `::std::vec::Vec<TextPart>`.
-fn tokens(ty: &syn::Type) -> String {
-    use quote::ToTokens;
-    ty.to_token_stream().to_string().replace(' ', "")
+fn tokens(node: &impl quote::ToTokens) -> String {
+    node.to_token_stream().to_string().replace(' ', "")
 }
 
 /// The impl for `item`, if it has one of the two shapes.
@@ -523,6 +542,36 @@ mod tests {
         let mut file: syn::File = syn::parse_str(code).unwrap();
         specialize(&mut file).unwrap();
         prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn the_string_conversions_that_repeat_from_str_are_dropped() {
+        let mut file: syn::File = syn::parse_str(
+            "pub mod types {
+                pub enum Effort { Low, High }
+                impl ::std::str::FromStr for Effort { type Err = E; fn from_str(v: &str) -> Result<Self, E> { todo!() } }
+                impl ::std::convert::TryFrom<&str> for Effort { type Error = E; fn try_from(v: &str) -> Result<Self, E> { v.parse() } }
+                impl ::std::convert::TryFrom<&::std::string::String> for Effort { type Error = E; fn try_from(v: &::std::string::String) -> Result<Self, E> { v.parse() } }
+                impl ::std::convert::TryFrom<::std::string::String> for Effort { type Error = E; fn try_from(v: ::std::string::String) -> Result<Self, E> { v.parse() } }
+                impl ::std::convert::TryFrom<u8> for Effort { type Error = E; fn try_from(v: u8) -> Result<Self, E> { todo!() } }
+                impl ::std::convert::From<&'static str> for E { fn from(v: &'static str) -> Self { E(v) } }
+                impl ::std::convert::From<Effort> for Setting { fn from(v: Effort) -> Self { Setting::Effort(v) } }
+                impl ::std::fmt::Display for Effort { fn fmt(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result { Ok(()) } }
+            }",
+        )
+        .unwrap();
+        drop_redundant_conversions(&mut file).unwrap();
+        let out = prettyplease::unparse(&file);
+        assert!(!out.contains("str> for Effort") && !out.contains("String> for Effort"), "{out}");
+        for kept in [
+            "FromStr for Effort",
+            "TryFrom<u8> for Effort",
+            "From<&'static str> for E",
+            "From<Effort> for Setting",
+            "Display for Effort",
+        ] {
+            assert!(out.contains(kept), "`{kept}` was dropped:\n{out}");
+        }
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub fn generate(spec: &Value, spec_sha256: &str) -> Result<String, Error> {
     crate::derives::add_defaults(&mut file)?;
     crate::derives::lenient_responses(&mut file, &response_roots)?;
     crate::derives::mark_non_exhaustive(&mut file, &response_roots, &request_roots)?;
+    crate::derives::drop_redundant_conversions(&mut file)?;
     check_generated_names(&file)?;
     let operations = crate::operations::generate(spec)? + &crate::examples::mock_routes(spec);
     let operations: syn::File = syn::parse_file(&operations)

@@ -16,25 +16,8 @@ fn main() {
         eprintln!("usage: replay <spec.yaml>... (e.g. codegen/tests/fixtures/history/*.yaml)");
         std::process::exit(2);
     }
-    // One thread per version: the machine's cores share the work (half the time on two cores).
-    let rows: Vec<_> = std::thread::scope(|scope| {
-        let replays: Vec<_> = files
-            .iter()
-            .map(|file| {
-                scope.spawn(move || {
-                    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {file}: {e}"));
-                    let version = file
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or(file)
-                        .trim_start_matches("openrouter-openapi.")
-                        .trim_end_matches(".yaml");
-                    openrouter_bindings_codegen::replay::replay(version, &text)
-                })
-            })
-            .collect();
-        replays.into_iter().map(|replay| replay.join().expect("a replay thread panicked")).collect()
-    });
+    let paths: Vec<std::path::PathBuf> = files.iter().map(Into::into).collect();
+    let rows = openrouter_bindings_codegen::replay::replay_files(&paths);
     print!("{}", openrouter_bindings_codegen::replay::table(&rows));
     if rows.iter().any(|r| r.generated.is_err()) {
         std::process::exit(1);

@@ -224,6 +224,12 @@ fn list_operations(
                 continue;
             }
             let builder = builders.entry(self_ty.clone()).or_default();
+            // `send` and the streams return `impl Future<Output = T> + Send`: listed as `T`, as an
+            // `async fn` would be.
+            let output = match output.strip_prefix("impl Future<Output = ").and_then(|o| o.strip_suffix("> + Send")) {
+                Some(awaited) => awaited.to_owned(),
+                None => output,
+            };
             match name.as_str() {
                 // Every builder has these.
                 "timeout" | "retry" => {}

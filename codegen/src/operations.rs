@@ -301,7 +301,8 @@ pub fn generate(spec: &Value) -> Result<String, Error> {
         if read == "send_bytes" {
             stream.push_str(
                 "/// Sends the request and returns the answer as it arrives, for answers too large to hold.\n\
-                 pub async fn bytes_stream(self) -> Result<crate::ByteStream, crate::Error> { self.0.send_byte_stream().await }\n",
+                 #[inline]\n\
+                 pub fn bytes_stream(self) -> impl Future<Output = Result<crate::ByteStream, crate::Error>> + Send { self.0.send_byte_stream() }\n",
             );
         }
         if let Some(event) = event_type(operation) {
@@ -309,7 +310,8 @@ pub fn generate(spec: &Value) -> Result<String, Error> {
                 stream,
                 "/// Sends the request with `\"stream\": true` and returns its events as they arrive\n\
                  /// (see [`EventStream`](crate::EventStream) for when a stream is complete).\n\
-                 pub async fn stream(self) -> Result<crate::EventStream<types::{event}>, crate::Error> {{ self.0.send_stream().await }}"
+                 #[inline]\n\
+                 pub fn stream(self) -> impl Future<Output = Result<crate::EventStream<types::{event}>, crate::Error>> + Send {{ self.0.send_stream() }}"
             )
             .unwrap();
             if !HANDWRITTEN_EVENTS.contains(&event.as_str()) && events.insert(event.clone()) {
@@ -330,7 +332,7 @@ pub fn generate(spec: &Value) -> Result<String, Error> {
         };
         writeln!(
             area_methods,
-            "{doc}pub fn {name}(&self{args}) -> {builder} {{\n\
+            "{doc}#[inline]\npub fn {name}(&self{args}) -> {builder} {{\n\
                {binding} = Call::new(self, ::reqwest::Method::{http}, {relative:?}, {id:?});\n{setup}\
                {builder}(call)\n}}"
         )
@@ -347,7 +349,8 @@ pub fn generate(spec: &Value) -> Result<String, Error> {
              /// Overrides the client's retry policy for this call.\n\
              pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {{ self.0.retry(policy); self }}\n\
              /// Sends the request and reads the whole answer.\n\
-             pub async fn send(self) -> Result<{answer}, crate::Error> {{ self.0.{read}().await }}\n{stream}}}"
+             #[inline]\n\
+             pub fn send(self) -> impl Future<Output = Result<{answer}, crate::Error>> + Send {{ self.0.{read}() }}\n{stream}}}"
         )
         .unwrap();
     }

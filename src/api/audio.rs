@@ -54,6 +54,7 @@ impl SpeechRequestBuilder {
     }
 
     /// The audio format, e.g. `mp3` or `pcm`.
+    #[inline]
     pub fn format(mut self, format: &str) -> Self {
         set(&mut self.request, "response_format", json!(format));
         self
@@ -101,6 +102,7 @@ impl TranscriptionRequestBuilder {
     }
 
     /// The audio bytes and their format (`wav`, `mp3`, `flac`, ...).
+    #[inline]
     pub fn audio(mut self, bytes: &[u8], format: &str) -> Self {
         let data = base64::engine::general_purpose::STANDARD.encode(bytes);
         set(&mut self.request, "input_audio", json!({ "data": data, "format": format }));

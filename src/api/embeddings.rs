@@ -37,24 +37,28 @@ pub trait EmbeddingInput {
 }
 
 impl EmbeddingInput for &str {
+    #[inline]
     fn into_input(self) -> Value {
         json!(self)
     }
 }
 
 impl EmbeddingInput for String {
+    #[inline]
     fn into_input(self) -> Value {
         json!(self)
     }
 }
 
 impl<S: Into<String>, const N: usize> EmbeddingInput for [S; N] {
+    #[inline]
     fn into_input(self) -> Value {
         json!(self.into_iter().map(Into::into).collect::<Vec<String>>())
     }
 }
 
 impl<S: Into<String>> EmbeddingInput for Vec<S> {
+    #[inline]
     fn into_input(self) -> Value {
         json!(self.into_iter().map(Into::into).collect::<Vec<String>>())
     }
@@ -68,6 +72,7 @@ impl EmbeddingsRequestBuilder {
     }
 
     /// Asks for vectors of this many dimensions (models that support it).
+    #[inline]
     pub fn dimensions(mut self, dimensions: std::num::NonZeroU64) -> Self {
         set(&mut self.request, "dimensions", json!(dimensions));
         self
@@ -75,6 +80,7 @@ impl EmbeddingsRequestBuilder {
 
     /// Asks for base64-encoded vectors (smaller on the wire; [`CreateEmbeddingsResponse::vectors`]
     /// decodes them the same).
+    #[inline]
     pub fn base64(mut self) -> Self {
         set(&mut self.request, "encoding_format", json!("base64"));
         self
@@ -109,6 +115,7 @@ impl CreateEmbeddingsResponse {
     /// One vector per input, in input order (by each item's `index`; an item without one is at
     /// its place), whether the answer holds numbers or base64 (little-endian `f32`s). The indexes
     /// must be 0, 1, 2, ... each once: a gap (`[1]` alone) or a repeat is an error naming it.
+    #[inline]
     pub fn vectors(&self) -> Result<Vec<Vec<f32>>, Error> {
         let mut items: Vec<(u64, Value)> = self
             .data
@@ -135,6 +142,7 @@ impl CreateEmbeddingsResponse {
     }
 }
 
+#[inline]
 fn vector(index: usize, embedding: &Value) -> Result<Vec<f32>, Error> {
     let bad = |why: String| Error::Decode {
         status: 200,

@@ -46,6 +46,7 @@ pub struct Image {
 
 impl ImagesRequestBuilder {
     /// How many images.
+    #[inline]
     pub fn n(mut self, n: i64) -> Self {
         set(&mut self.request, "n", json!(n));
         self
@@ -109,6 +110,7 @@ enum Payload<'a> {
 
 /// The payload of image item `at` (in its wire form): `b64_json`, else `url`; an error if it has
 /// neither.
+#[inline]
 fn payload(item: &serde_json::Value, at: usize) -> Result<Payload<'_>, Error> {
     let text = |key: &str| item[key].as_str().filter(|t| !t.trim().is_empty());
     match (text("b64_json"), text("url")) {
@@ -123,11 +125,13 @@ fn payload(item: &serde_json::Value, at: usize) -> Result<Payload<'_>, Error> {
     }
 }
 
+#[inline]
 fn is_link(payload: &str) -> bool {
     payload.starts_with("https://") || payload.starts_with("http://")
 }
 
 /// The bytes of an inline payload: base64, or a `data:` URL.
+#[inline]
 fn inline_image(payload: &str, media_type: Option<String>) -> Result<Image, Error> {
     let (data_type, base64) = match payload.strip_prefix("data:").and_then(|rest| rest.split_once(";base64,")) {
         Some((data_type, base64)) => (Some(data_type.to_owned()), base64),
@@ -193,6 +197,7 @@ impl Sealed for CreateImagesEvent {}
 impl StreamEvent for CreateImagesEvent {
     type Progress = ImagesProgress;
 
+    #[inline]
     fn from_whole(body: &[u8]) -> Option<Result<Vec<u8>, Error>> {
         let answer: ImageGenerationResponse = match Error::from_json(200, body) {
             Ok(answer) => answer,
@@ -223,6 +228,7 @@ impl Progress<CreateImagesEvent> for ImagesProgress {
     const DONE_COMPLETES: bool = true;
 
     // Read through the wire form: the event variants differ between spec versions.
+    #[inline]
     fn push(&mut self, event: &CreateImagesEvent) -> Option<Error> {
         let wire = wire(event);
         let error = match wire["type"].as_str().unwrap_or_default() {
@@ -239,14 +245,17 @@ impl Progress<CreateImagesEvent> for ImagesProgress {
         error.map(|e| Error::Api(Box::new(e)))
     }
 
+    #[inline]
     fn is_complete(&self) -> bool {
         self.completed
     }
 
+    #[inline]
     fn partial_text(&self) -> String {
         self.text.clone()
     }
 
+    #[inline]
     fn id(&self) -> Option<String> {
         None
     }

@@ -55,6 +55,7 @@ impl MessagesRequestBuilder {
     }
 
     /// Adds a message in its wire form, e.g. `{"role": "user", "content": [...]}`.
+    #[inline]
     pub fn message(mut self, message: Value) -> Self {
         self.state.messages.push(message);
         self
@@ -71,6 +72,7 @@ impl MessagesRequestBuilder {
     }
 
     /// Adds the assistant turn of `result` (its text, thinking and tool calls), to continue after it.
+    #[inline]
     pub fn assistant_turn(self, result: &MessagesResult) -> Self {
         let content = serde_json::to_value(&result.content).unwrap_or_else(|_| json!([]));
         self.message(json!({"role": "assistant", "content": content}))
@@ -85,18 +87,21 @@ impl MessagesRequestBuilder {
     }
 
     /// The most tokens to generate.
+    #[inline]
     pub fn max_tokens(mut self, tokens: u64) -> Self {
         set(&mut self.request, "max_tokens", json!(tokens));
         self
     }
 
     /// Sampling temperature.
+    #[inline]
     pub fn temperature(mut self, temperature: f64) -> Self {
         set(&mut self.request, "temperature", json!(temperature));
         self
     }
 
     /// Extended thinking with this budget of tokens.
+    #[inline]
     pub fn thinking(mut self, budget_tokens: u64) -> Self {
         set(&mut self.request, "thinking", json!({"type": "enabled", "budget_tokens": budget_tokens}));
         self
@@ -118,6 +123,7 @@ impl MessagesRequestBuilder {
     }
 
     /// The request as it would be sent.
+    #[inline]
     pub fn build(self) -> Result<MessagesRequest, Error> {
         let mut wire = serde_json::to_value(&self.request).expect("generated values serialize");
         if !self.state.messages.is_empty() {
@@ -142,6 +148,7 @@ impl MessagesRequestBuilder {
         crate::api::builder::configure!(client.create_message(request), retry, timeout).stream().await
     }
 
+    #[inline]
     fn into_parts(self) -> Result<(Client, MessagesRequest, Option<RetryPolicy>, Option<Duration>), Error> {
         let (client, retry, timeout) = (self.client.clone(), self.retry.clone(), self.timeout);
         Ok((client, self.build()?, retry, timeout))
@@ -161,6 +168,7 @@ impl Sealed for MessagesStreamEvents {}
 impl StreamEvent for MessagesStreamEvents {
     type Progress = MessagesAccumulator;
 
+    #[inline]
     fn decode(data: &[u8]) -> Result<Self, Error> {
         // Every event type here carries part of the answer (its text, its usage and cost): one
         // whose payload does not decode is a decode error with its path, never dropped as unknown.
@@ -197,6 +205,7 @@ pub struct MessagesAccumulator {
 
 impl MessagesAccumulator {
     /// Adds one event; returns the error it reports, if it is an `error` event.
+    #[inline]
     pub fn push(&mut self, event: &MessagesStreamEvents) -> Option<ApiError> {
         match event {
             MessagesStreamEvents::MessageStart(e) => {
@@ -273,16 +282,19 @@ impl MessagesAccumulator {
     }
 
     /// The text so far.
+    #[inline]
     pub fn text(&self) -> &str {
         &self.text
     }
 
     /// Whether `message_stop` arrived.
+    #[inline]
     pub fn is_complete(&self) -> bool {
         self.stopped
     }
 
     /// The assembled message, in the generated non-streaming type.
+    #[inline]
     pub fn finish(self) -> Result<MessagesResult, Error> {
         if let Some(problem) = self.problem {
             return Err(events_do_not_add_up(problem));
@@ -294,6 +306,7 @@ impl MessagesAccumulator {
     }
 }
 
+#[inline]
 fn events_do_not_add_up(problem: String) -> Error {
     Error::Decode { status: 200, message: format!("the stream's events do not add up: {problem}"), body: String::new() }
 }
@@ -301,23 +314,28 @@ fn events_do_not_add_up(problem: String) -> Error {
 impl Progress<MessagesStreamEvents> for MessagesAccumulator {
     const DONE_COMPLETES: bool = false;
 
+    #[inline]
     fn push(&mut self, event: &MessagesStreamEvents) -> Option<Error> {
         let error = MessagesAccumulator::push(self, event).map(|e| Error::Api(Box::new(e)));
         error.or_else(|| self.problem.clone().map(events_do_not_add_up))
     }
 
+    #[inline]
     fn is_complete(&self) -> bool {
         self.stopped
     }
 
+    #[inline]
     fn partial_text(&self) -> String {
         self.text.clone()
     }
 
+    #[inline]
     fn id(&self) -> Option<String> {
         self.message.get("id").and_then(Value::as_str).map(str::to_owned)
     }
 
+    #[inline]
     fn record_in(&self, span: &tracing::Span) {
         if let Some(usage) = self.message.get("usage") {
             span.record("prompt_tokens", usage["input_tokens"].as_u64())
@@ -346,16 +364,19 @@ impl ToolUse {
 }
 
 impl MessagesResult {
+    #[inline]
     fn blocks(&self, kind: &str) -> Vec<Value> {
         self.content.iter().filter_map(|b| serde_json::to_value(b).ok()).filter(|b| b["type"] == kind).collect()
     }
 
     /// The text: every text block, joined.
+    #[inline]
     pub fn text(&self) -> String {
         self.blocks("text").iter().filter_map(|b| b["text"].as_str().map(str::to_owned)).collect()
     }
 
     /// The thinking: every thinking block, joined with newlines (`None` without any).
+    #[inline]
     pub fn thinking(&self) -> Option<String> {
         let texts: Vec<String> =
             self.blocks("thinking").iter().filter_map(|b| b["thinking"].as_str().map(str::to_owned)).collect();
@@ -363,6 +384,7 @@ impl MessagesResult {
     }
 
     /// The tool uses, in order.
+    #[inline]
     pub fn tool_uses(&self) -> Vec<ToolUse> {
         let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
         self.blocks("tool_use")
@@ -372,6 +394,7 @@ impl MessagesResult {
     }
 
     /// The cost in credits, when the message reports it.
+    #[inline]
     pub fn cost(&self) -> Option<f64> {
         self.usage.cost
     }

@@ -50,6 +50,7 @@ impl RerankRequestBuilder {
     }
 
     /// Returns only the best `n`.
+    #[inline]
     pub fn top_n(mut self, n: std::num::NonZeroU64) -> Self {
         set(&mut self.request, "top_n", json!(n));
         self
@@ -72,6 +73,7 @@ impl RerankRequestBuilder {
 
 impl CreateRerankResponse {
     /// The ranking, best first (ties keep the document order).
+    #[inline]
     pub fn ranked(&self) -> Vec<Ranked> {
         let mut ranked: Vec<Ranked> =
             self.results.iter().map(|r| Ranked { index: r.index as usize, score: r.relevance_score }).collect();

@@ -84,6 +84,7 @@ impl ResponsesRequestBuilder {
     /// this request's input, for a conversation that keeps its own state (no
     /// [`previous_response_id`](Self::previous_response_id)). Answer its function calls next with
     /// [`function_output`](Self::function_output).
+    #[inline]
     pub fn continue_from(mut self, response: &OpenResponsesResult) -> Self {
         for item in &response.output {
             self = self.input_item(item);
@@ -110,12 +111,14 @@ impl ResponsesRequestBuilder {
     }
 
     /// The most output tokens to generate.
+    #[inline]
     pub fn max_output_tokens(mut self, tokens: u64) -> Self {
         set(&mut self.request, "max_output_tokens", json!(tokens));
         self
     }
 
     /// Sampling temperature.
+    #[inline]
     pub fn temperature(mut self, temperature: f64) -> Self {
         set(&mut self.request, "temperature", json!(temperature));
         self
@@ -152,6 +155,7 @@ impl ResponsesRequestBuilder {
     }
 
     /// The request as it would be sent.
+    #[inline]
     pub fn build(self) -> Result<ResponsesRequest, Error> {
         if let Some(problem) = self.state.problem {
             return Err(Error::InvalidRequest(problem));
@@ -190,6 +194,7 @@ impl ResponsesRequestBuilder {
         crate::api::builder::configure!(client.create_response(request), retry, timeout).stream().await
     }
 
+    #[inline]
     fn into_parts(self) -> Result<(Client, ResponsesRequest, Option<RetryPolicy>, Option<Duration>), Error> {
         let (client, retry, timeout) = (self.client.clone(), self.retry.clone(), self.timeout);
         Ok((client, self.build()?, retry, timeout))
@@ -222,6 +227,7 @@ impl Sealed for StreamEvents {}
 impl StreamEvent for StreamEvents {
     type Progress = ResponsesAccumulator;
 
+    #[inline]
     fn decode(data: &[u8]) -> Result<Self, Error> {
         // By type first: serde's untagged decoding tries every variant in order, which costs a
         // text delta ten failed attempts. An event whose type carries the answer (its text, its
@@ -293,6 +299,7 @@ struct ReasoningParts {
 
 impl ResponsesAccumulator {
     /// Adds one event; returns the error it reports, if it is an error event.
+    #[inline]
     pub fn push(&mut self, event: &StreamEvents) -> Option<ApiError> {
         match event {
             StreamEvents::ResponseCreated(e) => self.id = Some(e.response.id.clone()),
@@ -330,6 +337,7 @@ impl ResponsesAccumulator {
         None
     }
 
+    #[inline]
     fn reasoning_delta(&mut self, event: &Value, part_key: &str, delta: &str) {
         let output_index = event["output_index"].as_i64().unwrap_or_default();
         let part = event[part_key].as_i64().unwrap_or_default();
@@ -347,6 +355,7 @@ impl ResponsesAccumulator {
         }
     }
 
+    #[inline]
     fn end(&mut self, response: &OpenResponsesResult) {
         self.id = Some(response.id.clone());
         self.last = Some(response.clone());
@@ -354,12 +363,14 @@ impl ResponsesAccumulator {
     }
 
     /// The output text so far.
+    #[inline]
     pub fn text(&self) -> &str {
         &self.text
     }
 
     /// The reasoning so far, by the rule of [`OpenResponsesResult::reasoning`]: each reasoning
     /// item's content parts, or its summary parts when it has no content, joined by newlines.
+    #[inline]
     pub fn reasoning(&self) -> String {
         let mut items: Vec<&ReasoningParts> = self.reasoning.iter().collect();
         items.sort_by_key(|r| r.output_index);
@@ -374,6 +385,7 @@ impl ResponsesAccumulator {
     }
 
     /// Whether the terminal event (`response.completed`, `.incomplete` or `.failed`) arrived.
+    #[inline]
     pub fn is_complete(&self) -> bool {
         self.terminal
     }
@@ -381,6 +393,7 @@ impl ResponsesAccumulator {
     /// The final response, as the terminal event carried it. Output items streamed with
     /// `response.output_item.done` are kept when the terminal event's `output` has fewer (some
     /// servers end with `output: []`).
+    #[inline]
     pub fn finish(self) -> Result<OpenResponsesResult, Error> {
         let Some(response) = self.last else {
             return Err(Error::StreamTruncated { partial_text: self.text, source: None });
@@ -399,6 +412,7 @@ impl ResponsesAccumulator {
 
 /// The error of a response (in its wire form) whose `status` is `failed`, or that carries an
 /// `error`: its message and code, whatever the code's type.
+#[inline]
 fn failure(response: &Value) -> Option<ApiError> {
     let error = response.get("error").filter(|e| e.is_object());
     if response["status"] != "failed" && error.is_none() {
@@ -411,6 +425,7 @@ fn failure(response: &Value) -> Option<ApiError> {
     Some(stream_error(json!({"code": code, "message": message})))
 }
 
+#[inline]
 fn failed_without_error() -> ApiError {
     stream_error(json!({"code": "failed", "message": "the response failed"}))
 }
@@ -418,10 +433,12 @@ fn failed_without_error() -> ApiError {
 impl Progress<StreamEvents> for ResponsesAccumulator {
     const DONE_COMPLETES: bool = false;
 
+    #[inline]
     fn push(&mut self, event: &StreamEvents) -> Option<Error> {
         ResponsesAccumulator::push(self, event).map(|e| Error::Api(Box::new(e)))
     }
 
+    #[inline]
     fn is_complete(&self) -> bool {
         self.terminal
     }
@@ -441,14 +458,17 @@ impl Progress<StreamEvents> for ResponsesAccumulator {
         Some(event.delta)
     }
 
+    #[inline]
     fn partial_text(&self) -> String {
         self.text.clone()
     }
 
+    #[inline]
     fn id(&self) -> Option<String> {
         self.id.clone()
     }
 
+    #[inline]
     fn record_in(&self, span: &tracing::Span) {
         if let Some(usage) = self.last.as_ref().and_then(|r| r.usage.as_ref()) {
             span.record("prompt_tokens", usage.input_tokens).record("completion_tokens", usage.output_tokens);
@@ -477,11 +497,13 @@ impl FunctionCall {
 
 impl OpenResponsesResult {
     /// The output items in their wire form.
+    #[inline]
     fn output_json(&self) -> Vec<Value> {
         self.output.iter().filter_map(|item| serde_json::to_value(item).ok()).collect()
     }
 
     /// The output text: every `output_text` part of every message, joined.
+    #[inline]
     pub fn output_text(&self) -> String {
         let items = self.output_json();
         let parts =
@@ -490,6 +512,7 @@ impl OpenResponsesResult {
     }
 
     /// The function calls, in order.
+    #[inline]
     pub fn function_calls(&self) -> Vec<FunctionCall> {
         let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
         self.output_json()
@@ -504,6 +527,7 @@ impl OpenResponsesResult {
     }
 
     /// The reasoning: the text of every reasoning item's content, or its summary when it has none.
+    #[inline]
     pub fn reasoning(&self) -> Option<String> {
         let items = self.output_json();
         let texts: Vec<&str> = items
@@ -519,6 +543,7 @@ impl OpenResponsesResult {
     }
 
     /// The cost in credits, when the response reports it.
+    #[inline]
     pub fn cost(&self) -> Option<f64> {
         self.usage.as_ref()?.cost
     }

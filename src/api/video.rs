@@ -37,6 +37,7 @@ pub type VideoRequestBuilder = crate::api::builder::RequestBuilder<VideoGenerati
 
 impl VideoRequestBuilder {
     /// The length in seconds.
+    #[inline]
     pub fn duration(mut self, seconds: std::num::NonZeroU64) -> Self {
         set(&mut self.request, "duration", json!(seconds));
         self
@@ -63,16 +64,19 @@ pub struct VideoJob {
 
 impl VideoJob {
     /// The job as last reported.
+    #[inline]
     pub fn state(&self) -> &VideoGenerationResponse {
         &self.job
     }
 
     /// The job id.
+    #[inline]
     pub fn id(&self) -> &str {
         &self.job.id
     }
 
     /// The wait between polls: `first`, doubling up to `longest` (default 2 s up to 15 s).
+    #[inline]
     pub fn poll_interval(mut self, first: Duration, longest: Duration) -> Self {
         self.poll = (first, longest.max(first));
         self
@@ -112,6 +116,7 @@ impl VideoJob {
         }
     }
 
+    #[inline]
     fn failure(&self) -> Error {
         let status = status(&self.job);
         let message = self.job.error.clone().unwrap_or_else(|| format!("the video job ended `{status}`"));
@@ -129,6 +134,7 @@ impl VideoJob {
     }
 }
 
+#[inline]
 fn status(job: &VideoGenerationResponse) -> String {
     job.status.to_string()
 }

@@ -75,6 +75,106 @@ fn is_redundant_conversion(item: &Item) -> bool {
         && ["<&str>", "<::std::string::String>", "<&::std::string::String>"].contains(&tokens(&last.arguments).as_str())
 }
 
+/// Replaces serde's derived `Deserialize` of every plain struct of `types` with a direct decoder
+/// that reads a JSON object and nothing else: a `crate::lenient::struct_decoder!` call, returned as
+/// text, one line per field, for a module of its own (prettyplease would reflow the lines). Same
+/// result as the derive for an object (renames, aliases, defaults, `null` and missing fields,
+/// duplicate and unknown keys), at about a fifth of the code: the derive also writes a decoder
+/// from a sequence, which no JSON object needs, and two wrapper types per `deserialize_with`
+/// field. Every build type-checks all of it (BENCHMARKS.md). A struct with a serde option this
+/// does not know (`flatten`, `transparent`, `deny_unknown_fields`, ...) keeps the derive.
+pub fn direct_struct_decoders(file: &mut syn::File) -> Result<String, Error> {
+    let mut decoders = String::new();
+    for item in file.items.iter_mut() {
+        let Item::Mod(module) = item else { continue };
+        let Some((_, items)) = &mut module.content else { continue };
+        if module.ident != "types" {
+            continue;
+        }
+        for item in items.iter_mut() {
+            let Item::Struct(item) = item else { continue };
+            let derived = item.attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+                a.meta.require_list().is_ok_and(|l| tokens(&l.tokens).split(',').any(|d| d == "::serde::Deserialize"))
+            });
+            let Some(code) = struct_decoder(item).filter(|_| derived) else { continue };
+            let name = item.ident.to_string();
+            syn::parse_str::<Item>(&code)
+                .map_err(|e| Error(format!("the decoder of {name} does not parse: {e}\n{code}")))?;
+            edit_derives(&mut item.attrs, &name, |derives| derives.retain(|d| d != "::serde::Deserialize"))?;
+            decoders.push_str(&code);
+        }
+    }
+    Ok(decoders)
+}
+
+/// The direct decoder of `item` (a `crate::lenient::struct_decoder!` call), or `None` where the
+/// derive must stay.
+fn struct_decoder(item: &syn::ItemStruct) -> Option<String> {
+    let name = &item.ident;
+    let Fields::Named(fields) = &item.fields else { return None };
+    let serde_options = |attrs: &[Attribute]| -> Vec<String> {
+        attrs
+            .iter()
+            .filter(|a| a.path().is_ident("serde"))
+            .filter_map(|a| a.meta.require_list().ok())
+            .flat_map(|l| split_top_level(&l.tokens.to_string()))
+            .collect()
+    };
+    if fields.named.is_empty() || !item.generics.params.is_empty() || !serde_options(&item.attrs).is_empty() {
+        return None;
+    }
+    let quoted = |value: &str| value.trim().trim_matches('"').to_owned();
+    let mut lines = String::new();
+    for field in &fields.named {
+        let ident = field.ident.as_ref()?;
+        let mut keys = vec![ident.to_string().trim_start_matches("r#").to_owned()];
+        let (mut default, mut with) = (None, None);
+        for option in serde_options(&field.attrs) {
+            let (key, value) = match option.split_once('=') {
+                Some((key, value)) => (key.trim().to_owned(), Some(quoted(value))),
+                None => (option.trim().to_owned(), None),
+            };
+            match (key.as_str(), value) {
+                ("rename", Some(value)) => keys[0] = value,
+                ("alias", Some(value)) => keys.push(value),
+                ("default", None) => default = Some("default".to_owned()),
+                ("default", Some(path)) => default = Some(format!("({path})")),
+                ("deserialize_with", Some(path)) => with = Some(seed_for(&path)?),
+                ("skip_serializing_if", Some(_)) => {}
+                _ => return None,
+            }
+        }
+        // What the derive does with a missing field: its default; an error where a function
+        // decodes it; `None` for an `Option`; an error otherwise.
+        let optional = tokens(&field.ty).starts_with("::std::option::Option<");
+        let missing = match (default, &with) {
+            (Some(default), _) => default,
+            (None, None) if optional => "default".to_owned(),
+            _ => "required".to_owned(),
+        };
+        let seed = with.unwrap_or("Plain");
+        let keys = keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(" | ");
+        lines.push_str(&format!("        {ident} [{keys}] {seed} {missing},\n"));
+    }
+    Some(format!("crate::lenient::struct_decoder! {{\n    {name} {{\n{lines}    }}\n}}\n"))
+}
+
+/// The `crate::lenient::seed` type of a `deserialize_with` function of `crate::lenient`.
+fn seed_for(path: &str) -> Option<&'static str> {
+    Some(match path.strip_prefix("crate::lenient::")? {
+        "or_none" => "OrNone",
+        "or_default" => "OrDefault",
+        "null_as_default" => "NullAsDefault",
+        "list" => "List",
+        "list_or_null" => "ListOrNull",
+        "scalar_or_none" => "ScalarOrNone",
+        "scalar" => "ScalarValue",
+        "exact" => "Exact",
+        "exact_or_null" => "ExactOrNull",
+        _ => return None,
+    })
+}
+
 /// Calls `f` on the file's items, then on the items of every inline module, at any depth.
 fn for_each_item_list(
     items: &mut Vec<Item>,
@@ -542,6 +642,53 @@ mod tests {
         let mut file: syn::File = syn::parse_str(code).unwrap();
         specialize(&mut file).unwrap();
         prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn plain_structs_get_a_direct_decoder_and_the_others_keep_the_derive() {
+        let mut file: syn::File = syn::parse_str(
+            r#"pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct Usage {
+                    #[serde(deserialize_with = "crate::lenient::exact")]
+                    pub total_tokens: u64,
+                    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "crate::lenient::or_none")]
+                    pub details: ::std::option::Option<Details>,
+                    #[serde(rename = "type", alias = "kind")]
+                    pub type_: ::std::string::String,
+                    pub note: ::std::option::Option<::std::string::String>,
+                    #[serde(default = "defaults::one")]
+                    pub n: u64,
+                    pub id: ::std::string::String,
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub struct Open { pub a: u8, #[serde(flatten)] pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value> }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                #[serde(deny_unknown_fields)]
+                pub struct Closed { pub a: u8 }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub struct Other { #[serde(deserialize_with = "typify::helper")] pub a: u8 }
+            }"#,
+        )
+        .unwrap();
+        let decoders = direct_struct_decoders(&mut file).unwrap();
+        let out = tokens(&file) + &decoders.replace(char::is_whitespace, "");
+        // One decoder, for `Usage` only; its derive lost `Deserialize`, the others kept theirs.
+        assert_eq!(out.matches("crate::lenient::struct_decoder!").count(), 1, "{out}");
+        assert!(out.contains("#[derive(::serde::Serialize,Clone,Debug)]pubstructUsage"), "{out}");
+        assert_eq!(out.matches("#[derive(::serde::Deserialize,::serde::Serialize)]").count(), 3, "{out}");
+        // Each field: its index, keys (renamed, with aliases), seed (its `deserialize_with`
+        // function) and what a missing one is: the derive's rule (a default; an error where a
+        // function decodes it; `None` for an `Option`; an error otherwise).
+        let expected = r#"crate::lenient::struct_decoder!{Usage{
+            total_tokens["total_tokens"]Exactrequired,
+            details["details"]OrNonedefault,
+            type_["type"|"kind"]Plainrequired,
+            note["note"]Plaindefault,
+            n["n"]Plain(defaults::one),
+            id["id"]Plainrequired,
+        }}"#;
+        assert!(out.contains(&expected.replace(char::is_whitespace, "")), "{out}");
     }
 
     #[test]

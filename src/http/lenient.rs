@@ -423,6 +423,177 @@ impl<'de> Visitor<'de> for AnyScalar {
     }
 }
 
+/// The `Deserialize` impl of a generated struct, from one line per field (written by
+/// `codegen/src/derives.rs`, `direct_struct_decoders`): its name, JSON keys, how its value
+/// decodes (`Plain`: its own `Deserialize`; otherwise a [`seed`]), and what a missing field is
+/// (`required`: an error; `default`; or a function giving the default).
+///
+/// ```text
+/// crate::lenient::struct_decoder! {
+///     Usage {
+///         total_tokens ["total_tokens"] Exact required,
+///         details ["details"] OrNone default,
+///         type_ ["type" | "kind"] Plain required,
+///         n ["n"] Plain (defaults::one),
+///     }
+/// }
+/// ```
+macro_rules! struct_decoder {
+    ($name:ident { $($field:ident [$wire:literal $(| $alias:literal)*] $seed:ident $missing:tt,)+ }) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                struct StructVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for StructVisitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error> {
+                        #[allow(non_camel_case_types)]
+                        enum Key {
+                            $($field,)+
+                        }
+                        #[inline]
+                        fn key(name: &str) -> ::std::option::Option<Key> {
+                            match name {
+                                $($wire $(| $alias)* => ::std::option::Option::Some(Key::$field),)+
+                                _ => ::std::option::Option::None,
+                            }
+                        }
+                        $(let mut $field = ::std::option::Option::None;)+
+                        while let ::std::option::Option::Some(key) = map.next_key_seed($crate::lenient::Field(key))? {
+                            match key {
+                                $(::std::option::Option::Some(Key::$field) => $crate::lenient::next_value(&mut map, &mut $field, $wire, $crate::lenient::struct_decoder!(@seed $seed))?,)+
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $($field: $crate::lenient::struct_decoder!(@missing __A, $field, $wire, $missing),)+
+                        })
+                    }
+                }
+                deserializer.deserialize_struct(stringify!($name), &[$($wire),+], StructVisitor)
+            }
+        }
+    };
+    (@seed Plain) => {
+        ::std::marker::PhantomData
+    };
+    (@seed $seed:ident) => {
+        $crate::lenient::seed::$seed::NEW
+    };
+    // What the derive does with a missing field.
+    (@missing $map:ident, $slot:ident, $wire:literal, required) => {
+        $crate::lenient::required_field::<$map::Error, _>($slot, $wire)?
+    };
+    (@missing $map:ident, $slot:ident, $wire:literal, default) => {
+        $slot.unwrap_or_default()
+    };
+    (@missing $map:ident, $slot:ident, $wire:literal, ($default:expr)) => {
+        $slot.unwrap_or_else($default)
+    };
+}
+pub(crate) use struct_decoder;
+
+/// The decoder of every generated struct ([`struct_decoder`]) reads each key as its field's index
+/// through [`Field`], each value with [`next_value`] and [`seed`]'s form of the field's function
+/// above (or plainly), then checks what is missing with [`required_field`]. It stands in for
+/// serde's derive, which writes about five times the code for the same result (a sequence decoder
+/// no JSON object needs, and two wrapper types per `deserialize_with` field), all of which every
+/// build type-checks.
+pub(crate) struct Field<K>(pub(crate) fn(&str) -> Option<K>);
+
+impl<'de, K> DeserializeSeed<'de> for Field<K> {
+    type Value = Option<K>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<K>, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de, K> Visitor<'de> for Field<K> {
+    type Value = Option<K>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Option<K>, E> {
+        Ok((self.0)(name))
+    }
+    fn visit_bytes<E: serde::de::Error>(self, name: &[u8]) -> Result<Option<K>, E> {
+        Ok(std::str::from_utf8(name).ok().and_then(self.0))
+    }
+    /// A field by position (formats other than JSON): not known here, so ignored.
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Option<K>, E> {
+        Ok(None)
+    }
+}
+
+/// Reads a field's value into its slot with `seed` (`PhantomData` for a plain `Deserialize`);
+/// a field seen twice is an error, as with serde's derive.
+pub(crate) fn next_value<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
+    map: &mut A,
+    slot: &mut Option<S::Value>,
+    name: &'static str,
+    seed: S,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(serde::de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value_seed(seed)?);
+    Ok(())
+}
+
+/// A field that must be there: its value, or the error serde's derive gives.
+pub(crate) fn required_field<E: serde::de::Error, T>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// Each function above as a `DeserializeSeed` of the field's type, for the generated decoders:
+/// `map.next_value_seed(seed::OrNone::<Option<Usage>>::NEW)`.
+pub(crate) mod seed {
+    use std::marker::PhantomData;
+
+    use serde::{
+        Deserialize, Deserializer,
+        de::{DeserializeOwned, DeserializeSeed},
+    };
+
+    use super::Scalar;
+
+    macro_rules! seeds {
+        ($($seed:ident: $function:ident -> $value:ty where T: [$($bound:tt)+];)+) => {$(
+            #[doc = concat!("[`", stringify!($function), "`](super::", stringify!($function), ") as a seed.")]
+            pub(crate) struct $seed<V>(PhantomData<fn() -> V>);
+
+            impl<V> $seed<V> {
+                pub(crate) const NEW: Self = Self(PhantomData);
+            }
+
+            impl<'de, T: $($bound)+> DeserializeSeed<'de> for $seed<$value> {
+                type Value = $value;
+                #[inline]
+                fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<$value, D::Error> {
+                    super::$function(deserializer)
+                }
+            }
+        )+};
+    }
+
+    seeds! {
+        OrNone: or_none -> Option<T> where T: [DeserializeOwned];
+        OrDefault: or_default -> T where T: [DeserializeOwned + Default];
+        NullAsDefault: null_as_default -> T where T: [Deserialize<'de> + Default];
+        List: list -> Vec<T> where T: [DeserializeOwned];
+        ListOrNull: list_or_null -> Option<Vec<T>> where T: [DeserializeOwned];
+        ScalarOrNone: scalar_or_none -> Option<T> where T: [Scalar];
+        ScalarValue: scalar -> T where T: [Scalar];
+        Exact: exact -> T where T: [Scalar];
+        ExactOrNull: exact_or_null -> Option<T> where T: [Scalar];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,10 @@
 //! Cassettes: a session recorded through `MockServer::record` (with a scripted mock standing in for
 //! OpenRouter) and served back by `MockServer::replay`, offline.
 
-use std::{path::PathBuf, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use futures_util::StreamExt;
 use openrouter_bindings::{
@@ -13,8 +16,34 @@ use serde_json::json;
 /// The key the recorder sends upstream: it must never reach the cassette.
 const REAL_KEY: &str = "sk-or-v1-real-key-never-written";
 
-fn cassette_path(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("openrouter-cassette-{name}-{}", std::process::id())).join("session.jsonl")
+fn cassette_path(name: &str) -> Scratch {
+    Scratch(
+        std::env::temp_dir().join(format!("openrouter-cassette-{name}-{}", std::process::id())).join("session.jsonl"),
+    )
+}
+
+/// A cassette file in a directory of its own, removed with the directory when the test ends.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
 }
 
 /// The body bytes of one raw POST, as a client receives them.
@@ -164,7 +193,8 @@ async fn a_paced_replay_keeps_the_recorded_pauses() {
 
 #[tokio::test]
 async fn a_broken_or_newer_cassette_is_a_clear_error() {
-    let dir = cassette_path("broken").parent().unwrap().to_path_buf();
+    let scratch = cassette_path("broken");
+    let dir = scratch.parent().unwrap().to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     let newer = dir.join("newer.jsonl");
     std::fs::write(&newer, "{\"openrouter_cassette\":99}\n").unwrap();

@@ -367,3 +367,50 @@ fn answers_of_openai_compatible_servers_decode() {
     let typed: ChatStreamChunk = serde_json::from_value(chunk).unwrap();
     assert_eq!((typed.created, typed.choices[0].index, &typed.choices[0].finish_reason), (None, None, &None));
 }
+
+/// The generated structs decode with the crate's own decoder (not serde's derive): the rules a
+/// JSON object meets are the derive's, checked here from both inputs a decoder sees (bytes, and
+/// a `Value`, as inside unions).
+#[test]
+fn generated_structs_decode_objects_as_serde_derive_would() {
+    fn both(json: &str) -> (Result<ChatUsage, String>, Result<ChatUsage, String>) {
+        let from_bytes = serde_json::from_str::<ChatUsage>(json).map_err(|e| e.to_string());
+        let value: Value = serde_json::from_str(json).unwrap();
+        (from_bytes, serde_json::from_value::<ChatUsage>(value).map_err(|e| e.to_string()))
+    }
+    // Keys in any order, escaped keys, unknown keys skipped (objects and arrays among them).
+    let (usage, same) = both(
+        r#"{"total_tokens": 15, "unknown": {"a": [1, {"b": null}]}, "prompt_\u0074okens": 12,
+            "completion_tokens": 3, "cost": "0.00042", "prompt_tokens_details": {"cached_tokens": 8}}"#,
+    );
+    let usage = usage.unwrap();
+    assert_eq!(usage, same.unwrap());
+    assert_eq!((usage.prompt_tokens, usage.completion_tokens, usage.total_tokens), (12, 3, 15));
+    assert_eq!(usage.cost, Some(0.00042), "a numeric string is its number (the lenient seed ran)");
+    assert_eq!(usage.prompt_tokens_details.unwrap().cached_tokens, Some(8));
+    // Missing optional fields are `None`, explicit nulls too.
+    assert_eq!((usage.is_byok, usage.cost_details, usage.completion_tokens_details), (None, None, None));
+
+    // A missing required field and a value that does not fit are errors, with the derive's
+    // messages, from either input; so is a duplicate field (bytes only: a `Value` keeps one).
+    let duplicate = r#"{"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3, "total_tokens": 3}"#;
+    let error = serde_json::from_str::<ChatUsage>(duplicate).unwrap_err().to_string();
+    assert!(error.contains("duplicate field `total_tokens`"), "{error}");
+    for (json, expected) in [
+        (r#"{"prompt_tokens": 1, "completion_tokens": 2}"#, "missing field `total_tokens`"),
+        (r#"{"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3.5}"#, "3.5"),
+        (r#"[1, 2, 3]"#, "invalid type: sequence, expected struct ChatUsage"),
+        (r#""usage""#, "invalid type: string \"usage\", expected struct ChatUsage"),
+    ] {
+        let (from_bytes, from_value) = both(json);
+        for error in [from_bytes.unwrap_err(), from_value.unwrap_err()] {
+            assert!(error.contains(expected), "{json}: {error}");
+        }
+    }
+
+    // A required field that is `null` is an error, not a default.
+    let mut nulled = response();
+    nulled["model"] = Value::Null;
+    let error = serde_json::from_value::<ChatResponse>(nulled).unwrap_err().to_string();
+    assert!(error.contains("invalid type: null"), "{error}");
+}

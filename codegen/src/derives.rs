@@ -154,7 +154,8 @@ fn struct_decoder(item: &syn::ItemStruct) -> Option<String> {
         };
         let seed = with.unwrap_or("Plain");
         let keys = keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(" | ");
-        lines.push_str(&format!("        {ident} [{keys}] {seed} {missing},\n"));
+        let ty = tokens(&field.ty);
+        lines.push_str(&format!("        {ident}: {ty} [{keys}] {seed} {missing},\n"));
     }
     Some(format!("crate::lenient::struct_decoder! {{\n    {name} {{\n{lines}    }}\n}}\n"))
 }
@@ -681,12 +682,12 @@ mod tests {
         // function) and what a missing one is: the derive's rule (a default; an error where a
         // function decodes it; `None` for an `Option`; an error otherwise).
         let expected = r#"crate::lenient::struct_decoder!{Usage{
-            total_tokens["total_tokens"]Exactrequired,
-            details["details"]OrNonedefault,
-            type_["type"|"kind"]Plainrequired,
-            note["note"]Plaindefault,
-            n["n"]Plain(defaults::one),
-            id["id"]Plainrequired,
+            total_tokens:u64["total_tokens"]Exactrequired,
+            details:::std::option::Option<Details>["details"]OrNonedefault,
+            type_:::std::string::String["type"|"kind"]Plainrequired,
+            note:::std::option::Option<::std::string::String>["note"]Plaindefault,
+            n:u64["n"]Plain(defaults::one),
+            id:::std::string::String["id"]Plainrequired,
         }}"#;
         assert!(out.contains(&expected.replace(char::is_whitespace, "")), "{out}");
     }

@@ -424,22 +424,22 @@ impl<'de> Visitor<'de> for AnyScalar {
 }
 
 /// The `Deserialize` impl of a generated struct, from one line per field (written by
-/// `codegen/src/derives.rs`, `direct_struct_decoders`): its name, JSON keys, how its value
+/// `codegen/src/derives.rs`, `direct_struct_decoders`): its name, type, JSON keys, how its value
 /// decodes (`Plain`: its own `Deserialize`; otherwise a [`seed`]), and what a missing field is
 /// (`required`: an error; `default`; or a function giving the default).
 ///
 /// ```text
 /// crate::lenient::struct_decoder! {
 ///     Usage {
-///         total_tokens ["total_tokens"] Exact required,
-///         details ["details"] OrNone default,
-///         type_ ["type" | "kind"] Plain required,
-///         n ["n"] Plain (defaults::one),
+///         total_tokens: u64 ["total_tokens"] Exact required,
+///         details: Option<Details> ["details"] OrNone default,
+///         type_: String ["type" | "kind"] Plain required,
+///         n: u64 ["n"] Plain (defaults::one),
 ///     }
 /// }
 /// ```
 macro_rules! struct_decoder {
-    ($name:ident { $($field:ident [$wire:literal $(| $alias:literal)*] $seed:ident $missing:tt,)+ }) => {
+    ($name:ident { $($field:ident: $ty:ty [$wire:literal $(| $alias:literal)*] $seed:ident $missing:tt,)+ }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                 struct StructVisitor;
@@ -460,10 +460,10 @@ macro_rules! struct_decoder {
                                 _ => ::std::option::Option::None,
                             }
                         }
-                        $(let mut $field = ::std::option::Option::None;)+
+                        $(let mut $field: ::std::option::Option<$ty> = ::std::option::Option::None;)+
                         while let ::std::option::Option::Some(key) = map.next_key_seed($crate::lenient::Field(key))? {
                             match key {
-                                $(::std::option::Option::Some(Key::$field) => $crate::lenient::next_value(&mut map, &mut $field, $wire, $crate::lenient::struct_decoder!(@seed $seed))?,)+
+                                $(::std::option::Option::Some(Key::$field) => $crate::lenient::next_value(&mut map, &mut $field, $wire, $crate::lenient::struct_decoder!(@seed $seed $ty))?,)+
                                 _ => {
                                     map.next_value::<::serde::de::IgnoredAny>()?;
                                 }
@@ -478,11 +478,11 @@ macro_rules! struct_decoder {
             }
         }
     };
-    (@seed Plain) => {
-        ::std::marker::PhantomData
+    (@seed Plain $ty:ty) => {
+        ::std::marker::PhantomData::<$ty>
     };
-    (@seed $seed:ident) => {
-        $crate::lenient::seed::$seed::NEW
+    (@seed $seed:ident $ty:ty) => {
+        $crate::lenient::seed::$seed::<$ty>::NEW
     };
     // What the derive does with a missing field.
     (@missing $map:ident, $slot:ident, $wire:literal, required) => {

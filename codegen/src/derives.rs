@@ -77,7 +77,9 @@ fn is_redundant_conversion(item: &Item) -> bool {
 
 /// Replaces serde's derived `Deserialize` of every plain struct of `types` with a direct decoder
 /// that reads a JSON object and nothing else: a `crate::lenient::struct_decoder!` call, returned as
-/// text, one line per field, for a module of its own (prettyplease would reflow the lines). Same
+/// text, one line per field, for a module of its own (prettyplease would reflow the lines). Enums
+/// of known string values get a `crate::lenient::enum_decoder!` call the same way, one line per
+/// value. Same
 /// result as the derive for an object (renames, aliases, defaults, `null` and missing fields,
 /// duplicate and unknown keys), at about a fifth of the code: the derive also writes a decoder
 /// from a sequence, which no JSON object needs, and two wrapper types per `deserialize_with`
@@ -92,15 +94,18 @@ pub fn direct_struct_decoders(file: &mut syn::File) -> Result<String, Error> {
             continue;
         }
         for item in items.iter_mut() {
-            let Item::Struct(item) = item else { continue };
-            let derived = item.attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+            let (code, name, attrs) = match item {
+                Item::Struct(item) => (struct_decoder(item), item.ident.to_string(), &mut item.attrs),
+                Item::Enum(item) => (enum_decoder(item), item.ident.to_string(), &mut item.attrs),
+                _ => continue,
+            };
+            let derived = attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
                 a.meta.require_list().is_ok_and(|l| tokens(&l.tokens).split(',').any(|d| d == "::serde::Deserialize"))
             });
-            let Some(code) = struct_decoder(item).filter(|_| derived) else { continue };
-            let name = item.ident.to_string();
+            let Some(code) = code.filter(|_| derived) else { continue };
             syn::parse_str::<Item>(&code)
                 .map_err(|e| Error(format!("the decoder of {name} does not parse: {e}\n{code}")))?;
-            edit_derives(&mut item.attrs, &name, |derives| derives.retain(|d| d != "::serde::Deserialize"))?;
+            edit_derives(attrs, &name, |derives| derives.retain(|d| d != "::serde::Deserialize"))?;
             decoders.push_str(&code);
         }
     }
@@ -158,6 +163,37 @@ fn struct_decoder(item: &syn::ItemStruct) -> Option<String> {
         lines.push_str(&format!("        {ident}: {ty} [{keys}] {seed} {missing},\n"));
     }
     Some(format!("crate::lenient::struct_decoder! {{\n    {name} {{\n{lines}    }}\n}}\n"))
+}
+
+/// The direct decoder of an enum of unit variants, each at most renamed (a
+/// `crate::lenient::enum_decoder!` call), or `None` where the derive must stay.
+fn enum_decoder(item: &ItemEnum) -> Option<String> {
+    let serde_options = |attrs: &[Attribute]| -> Vec<String> {
+        attrs
+            .iter()
+            .filter(|a| a.path().is_ident("serde"))
+            .filter_map(|a| a.meta.require_list().ok())
+            .flat_map(|l| split_top_level(&l.tokens.to_string()))
+            .collect()
+    };
+    if item.variants.is_empty() || !item.generics.params.is_empty() || !serde_options(&item.attrs).is_empty() {
+        return None;
+    }
+    let mut lines = String::new();
+    for variant in &item.variants {
+        if !matches!(variant.fields, Fields::Unit) {
+            return None;
+        }
+        let mut wire = variant.ident.to_string();
+        for option in serde_options(&variant.attrs) {
+            match option.split_once('=') {
+                Some((key, value)) if key.trim() == "rename" => wire = value.trim().trim_matches('"').to_owned(),
+                _ => return None,
+            }
+        }
+        lines.push_str(&format!("        {} [{wire:?}],\n", variant.ident));
+    }
+    Some(format!("crate::lenient::enum_decoder! {{\n    {} {{\n{lines}    }}\n}}\n", item.ident))
 }
 
 /// The `crate::lenient::seed` type of a `deserialize_with` function of `crate::lenient`.
@@ -669,6 +705,11 @@ mod tests {
                 pub struct Closed { pub a: u8 }
                 #[derive(::serde::Deserialize, ::serde::Serialize)]
                 pub struct Other { #[serde(deserialize_with = "typify::helper")] pub a: u8 }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy)]
+                pub enum Effort { #[serde(rename = "low")] Low, High }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum Either { Text(::std::string::String), Number(u8) }
             }"#,
         )
         .unwrap();
@@ -677,7 +718,11 @@ mod tests {
         // One decoder, for `Usage` only; its derive lost `Deserialize`, the others kept theirs.
         assert_eq!(out.matches("crate::lenient::struct_decoder!").count(), 1, "{out}");
         assert!(out.contains("#[derive(::serde::Serialize,Clone,Debug)]pubstructUsage"), "{out}");
-        assert_eq!(out.matches("#[derive(::serde::Deserialize,::serde::Serialize)]").count(), 3, "{out}");
+        assert_eq!(out.matches("#[derive(::serde::Deserialize,::serde::Serialize)]").count(), 4, "{out}");
+        // The enum of unit variants gets one line per value; the untagged union keeps the derive.
+        assert!(out.contains("#[derive(::serde::Serialize,Clone,Copy)]pubenumEffort"), "{out}");
+        assert!(out.contains(r#"crate::lenient::enum_decoder!{Effort{Low["low"],High["High"],}}"#), "{out}");
+        assert_eq!(out.matches("crate::lenient::enum_decoder!").count(), 1, "{out}");
         // Each field: its index, keys (renamed, with aliases), seed (its `deserialize_with`
         // function) and what a missing one is: the derive's rule (a default; an error where a
         // function decodes it; `None` for an `Option`; an error otherwise).

@@ -497,6 +497,60 @@ macro_rules! struct_decoder {
 }
 pub(crate) use struct_decoder;
 
+/// The `Deserialize` impl of a generated enum of known string values (written by
+/// `codegen/src/derives.rs`, `direct_struct_decoders`), one line per variant: its name and JSON
+/// value. The string is read borrowed where the input allows; any other value is serde's
+/// `unknown variant` error, listing the known ones, as with the derive.
+///
+/// ```text
+/// crate::lenient::enum_decoder! {
+///     Effort {
+///         Low ["low"],
+///         High ["high"],
+///     }
+/// }
+/// ```
+macro_rules! enum_decoder {
+    ($name:ident { $($variant:ident [$wire:literal],)+ }) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                #[inline]
+                fn known(value: &str) -> ::std::option::Option<$name> {
+                    match value {
+                        $($wire => ::std::option::Option::Some($name::$variant),)+
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                deserializer.deserialize_str($crate::lenient::Variant { known, names: &[$($wire),+] })
+            }
+        }
+    };
+}
+pub(crate) use enum_decoder;
+
+/// A string read as one of an enum's known values ([`enum_decoder`]).
+pub(crate) struct Variant<T> {
+    pub(crate) known: fn(&str) -> Option<T>,
+    pub(crate) names: &'static [&'static str],
+}
+
+impl<'de, T> Visitor<'de> for Variant<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("variant identifier")
+    }
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+        (self.known)(value).ok_or_else(|| E::unknown_variant(value, self.names))
+    }
+    fn visit_bytes<E: serde::de::Error>(self, value: &[u8]) -> Result<T, E> {
+        match std::str::from_utf8(value) {
+            Ok(value) => self.visit_str(value),
+            Err(_) => Err(E::invalid_value(Unexpected::Bytes(value), &self)),
+        }
+    }
+}
+
 /// The decoder of every generated struct ([`struct_decoder`]) reads each key as its field's index
 /// through [`Field`], each value with [`next_value`] and [`seed`]'s form of the field's function
 /// above (or plainly), then checks what is missing with [`required_field`]. It stands in for

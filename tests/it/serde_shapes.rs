@@ -414,3 +414,23 @@ fn generated_structs_decode_objects_as_serde_derive_would() {
     let error = serde_json::from_value::<ChatResponse>(nulled).unwrap_err().to_string();
     assert!(error.contains("invalid type: null"), "{error}");
 }
+
+/// The generated enums of known values decode with the crate's own decoder too: the value, or
+/// the derive's errors (the unknown value with the known ones, or the wrong type).
+#[test]
+fn generated_enums_decode_their_values_as_serde_derive_would() {
+    for (json, expected) in
+        [(r#""stop""#, KnownChatFinishReason::Stop), (r#""tool_calls""#, KnownChatFinishReason::ToolCalls)]
+    {
+        assert_eq!(serde_json::from_str::<KnownChatFinishReason>(json).unwrap(), expected);
+        let value: Value = serde_json::from_str(json).unwrap();
+        assert_eq!(serde_json::from_value::<KnownChatFinishReason>(value).unwrap(), expected);
+    }
+    let error = serde_json::from_str::<KnownChatFinishReason>(r#""halted""#).unwrap_err().to_string();
+    assert!(error.starts_with("unknown variant `halted`, expected one of `tool_calls`, `stop`"), "{error}");
+    let error = serde_json::from_value::<KnownChatFinishReason>(json!(5)).unwrap_err().to_string();
+    assert!(error.contains("invalid type: integer `5`, expected variant identifier"), "{error}");
+    // The open enum over it keeps a value it does not know.
+    let reason: ChatFinishReason = serde_json::from_str(r#""halted""#).unwrap();
+    assert_eq!(reason, ChatFinishReason::Unknown("halted".into()));
+}

@@ -14,7 +14,7 @@
 //!   costs the user a whole paid response or stream.
 
 // Which of these the generated types call depends on the areas a build enables; `full` uses all.
-#![cfg_attr(not(feature = "full"), allow(dead_code))]
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_macros, unused_imports))]
 
 use std::{borrow::Cow, fmt};
 

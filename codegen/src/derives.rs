@@ -117,14 +117,6 @@ pub fn direct_struct_decoders(file: &mut syn::File) -> Result<String, Error> {
 fn struct_decoder(item: &syn::ItemStruct) -> Option<String> {
     let name = &item.ident;
     let Fields::Named(fields) = &item.fields else { return None };
-    let serde_options = |attrs: &[Attribute]| -> Vec<String> {
-        attrs
-            .iter()
-            .filter(|a| a.path().is_ident("serde"))
-            .filter_map(|a| a.meta.require_list().ok())
-            .flat_map(|l| split_top_level(&l.tokens.to_string()))
-            .collect()
-    };
     if fields.named.is_empty() || !item.generics.params.is_empty() || !serde_options(&item.attrs).is_empty() {
         return None;
     }
@@ -168,14 +160,6 @@ fn struct_decoder(item: &syn::ItemStruct) -> Option<String> {
 /// The direct decoder of an enum of unit variants, each at most renamed (a
 /// `crate::lenient::enum_decoder!` call), or `None` where the derive must stay.
 fn enum_decoder(item: &ItemEnum) -> Option<String> {
-    let serde_options = |attrs: &[Attribute]| -> Vec<String> {
-        attrs
-            .iter()
-            .filter(|a| a.path().is_ident("serde"))
-            .filter_map(|a| a.meta.require_list().ok())
-            .flat_map(|l| split_top_level(&l.tokens.to_string()))
-            .collect()
-    };
     if item.variants.is_empty() || !item.generics.params.is_empty() || !serde_options(&item.attrs).is_empty() {
         return None;
     }
@@ -564,9 +548,17 @@ fn lenient_fn(ty: &str, essential: bool, optional: bool) -> Option<&'static str>
 
 /// Whether a field's `#[serde(...)]` has `option` (`default`, `flatten`).
 fn has_serde_option(attrs: &[Attribute], option: &str) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
-        a.meta.require_list().is_ok_and(|l| split_top_level(&l.tokens.to_string()).iter().any(|o| o == option))
-    })
+    serde_options(attrs).iter().any(|o| o == option)
+}
+
+/// Every option of an item's `#[serde(...)]` attributes, as written (`rename = "type"`).
+fn serde_options(attrs: &[Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .filter_map(|a| a.meta.require_list().ok())
+        .flat_map(|l| split_top_level(&l.tokens.to_string()))
+        .collect()
 }
 
 /// Sets `#[serde(deserialize_with = "...")]` on a field, with `default` when the field is

@@ -93,9 +93,10 @@ pub fn direct_struct_decoders(file: &mut syn::File) -> Result<String, Error> {
         if module.ident != "types" {
             continue;
         }
+        let text_types = read_from_text(items);
         for item in items.iter_mut() {
             let (code, name, attrs) = match item {
-                Item::Struct(item) => (struct_decoder(item), item.ident.to_string(), &mut item.attrs),
+                Item::Struct(item) => (struct_decoder(item, &text_types), item.ident.to_string(), &mut item.attrs),
                 Item::Enum(item) => (enum_decoder(item), item.ident.to_string(), &mut item.attrs),
                 _ => continue,
             };
@@ -112,9 +113,31 @@ pub fn direct_struct_decoders(file: &mut syn::File) -> Result<String, Error> {
     Ok(decoders)
 }
 
+/// The types that decode from a string alone: enums of known values (given an
+/// `enum_decoder!`), and the open enums over them (`Known(..)` or `Unknown(String)`). An
+/// optional field of one decodes with `TextOrNone`, straight from the string, rather than
+/// `OrNone`, which reads the value's text first and decodes it in a second pass.
+fn read_from_text(items: &[Item]) -> std::collections::BTreeSet<String> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Enum(item) if enum_decoder(item).is_some() => Some(item.ident.to_string()),
+            Item::Enum(item) => match variants(item)?.as_slice() {
+                [(known, _), (unknown, ty)]
+                    if known == "Known" && unknown == "Unknown" && ty == "::std::string::String" =>
+                {
+                    Some(item.ident.to_string())
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
 /// The direct decoder of `item` (a `crate::lenient::struct_decoder!` call), or `None` where the
-/// derive must stay.
-fn struct_decoder(item: &syn::ItemStruct) -> Option<String> {
+/// derive must stay. `text_types`: [`read_from_text`].
+fn struct_decoder(item: &syn::ItemStruct, text_types: &std::collections::BTreeSet<String>) -> Option<String> {
     let name = &item.ident;
     let Fields::Named(fields) = &item.fields else { return None };
     if fields.named.is_empty() || !item.generics.params.is_empty() || !serde_options(&item.attrs).is_empty() {
@@ -149,9 +172,13 @@ fn struct_decoder(item: &syn::ItemStruct) -> Option<String> {
             (None, None) if optional => "default".to_owned(),
             _ => "required".to_owned(),
         };
-        let seed = with.unwrap_or("Plain");
-        let keys = keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(" | ");
         let ty = tokens(&field.ty);
+        let from_text = ty.strip_prefix("::std::option::Option<").and_then(|t| t.strip_suffix('>'));
+        let seed = match with {
+            Some("OrNone") if from_text.is_some_and(|t| text_types.contains(t)) => "TextOrNone",
+            with => with.unwrap_or("Plain"),
+        };
+        let keys = keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(" | ");
         lines.push_str(&format!("        {ident}: {ty} [{keys}] {seed} {missing},\n"));
     }
     Some(format!("crate::lenient::struct_decoder! {{\n    {name} {{\n{lines}    }}\n}}\n"))
@@ -689,7 +716,16 @@ mod tests {
                     #[serde(default = "defaults::one")]
                     pub n: u64,
                     pub id: ::std::string::String,
+                    #[serde(default, deserialize_with = "crate::lenient::or_none")]
+                    pub effort: ::std::option::Option<Effort>,
+                    #[serde(default, deserialize_with = "crate::lenient::or_none")]
+                    pub reason: ::std::option::Option<Reason>,
+                    #[serde(default, deserialize_with = "crate::lenient::or_none")]
+                    pub either: ::std::option::Option<Either>,
                 }
+                #[derive(::serde::Serialize, Clone, Debug)]
+                #[serde(untagged)]
+                pub enum Reason { Known(Effort), Unknown(::std::string::String) }
                 #[derive(::serde::Deserialize, ::serde::Serialize)]
                 pub struct Open { pub a: u8, #[serde(flatten)] pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value> }
                 #[derive(::serde::Deserialize, ::serde::Serialize)]
@@ -716,7 +752,8 @@ mod tests {
         assert!(out.contains(r#"crate::lenient::enum_decoder!{Effort{Low["low"],High["High"],}}"#), "{out}");
         assert_eq!(out.matches("crate::lenient::enum_decoder!").count(), 1, "{out}");
         // Each field: its index, keys (renamed, with aliases), seed (its `deserialize_with`
-        // function) and what a missing one is: the derive's rule (a default; an error where a
+        // function; `TextOrNone` for an optional enum of known values, open or closed, that is
+        // read from a string alone) and what a missing one is: the derive's rule (a default; an error where a
         // function decodes it; `None` for an `Option`; an error otherwise).
         let expected = r#"crate::lenient::struct_decoder!{Usage{
             total_tokens:u64["total_tokens"]Exactrequired,
@@ -725,6 +762,9 @@ mod tests {
             note:::std::option::Option<::std::string::String>["note"]Plaindefault,
             n:u64["n"]Plain(defaults::one),
             id:::std::string::String["id"]Plainrequired,
+            effort:::std::option::Option<Effort>["effort"]TextOrNonedefault,
+            reason:::std::option::Option<Reason>["reason"]TextOrNonedefault,
+            either:::std::option::Option<Either>["either"]OrNonedefault,
         }}"#;
         assert!(out.contains(&expected.replace(char::is_whitespace, "")), "{out}");
     }

@@ -363,7 +363,8 @@ impl ChatRequestBuilder {
         async move {
             let started = Instant::now();
             let (client, body, options) = prepared?;
-            let result = client.post_json::<ChatResponse>(CHAT_PATH, body, &options, started).await;
+            let request = crate::client::Request::post_json(CHAT_PATH, body);
+            let result = client.execute_json::<ChatResponse>(&request, &options, started).await;
             let span = tracing::Span::current();
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             let (status, response) = result?;
@@ -371,7 +372,7 @@ impl ChatRequestBuilder {
             if let Some(usage) = &response.usage {
                 span.record("prompt_tokens", usage.prompt_tokens).record("completion_tokens", usage.completion_tokens);
             }
-            Ok(response)
+            Ok(*response)
         }
         .instrument(span)
     }

@@ -132,19 +132,25 @@ impl Client {
     ///
     /// An error status, or a 2xx whose body is an error envelope, is an [`Error::Api`] (and
     /// retried by its code like an error status).
+    ///
+    /// The answer is boxed where it is decoded: a response type is hundreds of bytes, and each
+    /// layer it would otherwise pass through (timeout, retries, spans) copies it (measured in
+    /// bench/).
     pub(crate) async fn execute_json<T: serde::de::DeserializeOwned>(
         &self,
         request: &Request,
         options: &CallOptions,
         started: Instant,
-    ) -> Result<(u16, T), Error> {
+    ) -> Result<(u16, Box<T>), Error> {
         self.with_retries(request, options, started, |left| {
             let (limit, what) = limit(&[(Some(options.timeout), "the request timeout"), left]);
             let attempt = async {
                 let response = self.send_once(request, "application/json").await?;
                 let status = response.status().as_u16();
                 let bytes = read_body(response, &self.inner.host).await?;
-                decode_answer(status, &bytes).map_err(|e| self.with_host(e))
+                decode_answer(status, &bytes)
+                    .map(|(status, answer)| (status, Box::new(answer)))
+                    .map_err(|e| self.with_host(e))
             };
             self.bounded(attempt, limit, what)
         })
@@ -243,18 +249,6 @@ impl Client {
         tokio::time::timeout(self.inner.timeout, fetch)
             .await
             .unwrap_or_else(|_| Err(Error::timeout(self.inner.timeout, &host, "the request timeout")))
-    }
-
-    /// Chat's JSON `POST` to `path`: [`Client::execute_json`].
-    #[cfg_attr(not(feature = "chat"), allow(dead_code))]
-    pub(crate) async fn post_json<T: serde::de::DeserializeOwned>(
-        &self,
-        path: &str,
-        body: Bytes,
-        options: &CallOptions,
-        started: Instant,
-    ) -> Result<(u16, T), Error> {
-        self.execute_json(&Request::post_json(path, body), options, started).await
     }
 
     /// Sends `body` to `path` asking for an event stream, retrying under `options.retry`, and
@@ -362,23 +356,28 @@ impl Client {
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method.clone(), url)
-            .headers(self.inner.headers.clone())
-            .header(ACCEPT, accept);
+        // A `reqwest::Request` built in place: the client's headers are one clone of a ready map,
+        // not re-inserted one by one as `RequestBuilder::headers` would (measured in bench/).
+        let mut http_request = reqwest::Request::new(request.method.clone(), url);
+        let headers = http_request.headers_mut();
+        *headers = self.inner.headers.clone();
+        headers.insert(ACCEPT, HeaderValue::from_static(accept));
         for (name, value) in &request.headers {
-            builder = builder.header(*name, header_value(name, value)?);
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
+            headers.append(header, header_value(name, value)?);
         }
         if let Some((content_type, body)) = &request.body {
             let (body, streamed_length) = body.for_attempt().await?;
-            builder = builder.header(CONTENT_TYPE, content_type.as_str()).body(body);
+            let headers = http_request.headers_mut();
+            headers.insert(CONTENT_TYPE, content_type.clone());
             if let Some(length) = streamed_length {
-                builder = builder.header(CONTENT_LENGTH, length);
+                headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
             }
+            *http_request.body_mut() = Some(body);
         }
-        let response = builder.send().await.map_err(|e| Error::transport(e, &self.inner.host))?;
+        let response =
+            self.inner.http.execute(http_request).await.map_err(|e| Error::transport(e, &self.inner.host))?;
         let status = response.status().as_u16();
         tracing::Span::current().record("status", status);
         if response.status().is_success() {
@@ -478,9 +477,15 @@ pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 /// Reads a whole body, refusing to hold more than [`MAX_BODY_BYTES`].
 pub(crate) async fn read_body(mut response: reqwest::Response, host: &str) -> Result<Bytes, Error> {
     let status = response.status().as_u16();
+    // A declared length within the limit bounds the body (the HTTP layer reads no more than it
+    // declares, and fails on less): read it whole, without a copy of each chunk.
+    let expected = response.content_length();
+    if expected.is_some_and(|length| length <= MAX_BODY_BYTES as u64) {
+        return response.bytes().await.map_err(|e| Error::transport(e, host));
+    }
     // Sized from content-length when there is one (bounded: the header may lie), so that a large
     // answer is not copied again at every doubling.
-    let expected = response.content_length().unwrap_or(0).min(16 << 20) as usize;
+    let expected = expected.unwrap_or(0).min(16 << 20) as usize;
     let mut body = bytes::BytesMut::with_capacity(expected);
     while let Some(chunk) = response.chunk().await.map_err(|e| Error::transport(e, host))? {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
@@ -838,7 +843,7 @@ pub(crate) struct Request {
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     /// Content type and body.
-    pub(crate) body: Option<(String, Body)>,
+    pub(crate) body: Option<(HeaderValue, Body)>,
 }
 
 impl Request {
@@ -854,7 +859,7 @@ impl Request {
             path: path.to_owned(),
             query: Vec::new(),
             headers: Vec::new(),
-            body: Some(("application/json".into(), Body::Bytes(body))),
+            body: Some((HeaderValue::from_static("application/json"), Body::Bytes(body))),
         }
     }
 }

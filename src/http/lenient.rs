@@ -39,6 +39,65 @@ pub(crate) fn or_none<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializ
     })
 }
 
+/// [`or_none`] for a type read from a string alone (an enum of known values, open or closed):
+/// decoded where it is read, with no second pass over its text. Anything but a string, or a
+/// string that is not one of its values, is `None` (logged at `debug`), as [`or_none`] gives.
+pub(crate) fn text_or_none<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    deserializer.deserialize_any(TextOrNone(std::marker::PhantomData))
+}
+
+struct TextOrNone<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> TextOrNone<T> {
+    fn unfit(description: &str) -> Option<T> {
+        dropped(std::any::type_name::<T>(), &format_args!("{description}, not a string"));
+        None
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for TextOrNone<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Option<T>, E> {
+        let text = serde::de::value::StrDeserializer::<serde::de::value::Error>::new(value);
+        Ok(T::deserialize(text).map_err(|error| dropped(std::any::type_name::<T>(), &error)).ok())
+    }
+    fn visit_unit<E>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Option<T>, E> {
+        Ok(Self::unfit("a boolean"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Option<T>, E> {
+        Ok(Self::unfit("a number"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Option<T>, E> {
+        Ok(Self::unfit("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Option<T>, E> {
+        Ok(Self::unfit("a number"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Self::unfit("a list"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Self::unfit("an object"))
+    }
+}
+
 /// An optional map that is not essential: what does not fit is empty (logged at `debug`).
 pub(crate) fn or_default<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(
     deserializer: D,
@@ -637,6 +696,7 @@ pub(crate) mod seed {
 
     seeds! {
         OrNone: or_none -> Option<T> where T: [DeserializeOwned];
+        TextOrNone: text_or_none -> Option<T> where T: [DeserializeOwned];
         OrDefault: or_default -> T where T: [DeserializeOwned + Default];
         NullAsDefault: null_as_default -> T where T: [Deserialize<'de> + Default];
         List: list -> Vec<T> where T: [DeserializeOwned];
@@ -749,5 +809,61 @@ mod tests {
         assert_eq!(decode(r#"{"item": {"id": "a", "links": 300}}"#), None);
         assert_eq!(decode(r#"{"item": null}"#), None);
         assert_eq!(decode(r#"{}"#), None);
+    }
+
+    #[test]
+    fn text_or_none_gives_what_or_none_gives_in_one_pass() {
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        enum Reason {
+            Stop,
+            ToolCalls,
+        }
+        enum_decoder! { Reason { Stop ["stop"], ToolCalls ["tool_calls"], } }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        #[serde(untagged)]
+        enum Open {
+            Known(Reason),
+            Unknown(String),
+        }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Choice {
+            #[serde(default, deserialize_with = "text_or_none")]
+            direct: Option<Reason>,
+            #[serde(default, deserialize_with = "or_none")]
+            buffered: Option<Reason>,
+            #[serde(default, deserialize_with = "text_or_none")]
+            open: Option<Open>,
+            after: u8,
+        }
+        for value in [
+            r#""stop""#,
+            r#""tool_calls""#,
+            r#""to\u006fl_calls""#,
+            r#""length""#,
+            "null",
+            "7",
+            "-7",
+            "1.5",
+            "true",
+            r#"["stop"]"#,
+            r#"{"reason": "stop", "nested": [1, {"a": null}]}"#,
+        ] {
+            let json = format!(r#"{{"direct": {value}, "buffered": {value}, "open": {value}, "after": 9}}"#);
+            let choice = serde_json::from_str::<Choice>(&json).unwrap_or_else(|e| panic!("{value}: {e}"));
+            assert_eq!(choice.direct, choice.buffered, "{value}");
+            assert_eq!(choice.after, 9, "the value was read past whole: {value}");
+            let expected_open = serde_json::from_str::<String>(value).ok().map(|text| match text.as_str() {
+                "stop" => Open::Known(Reason::Stop),
+                "tool_calls" => Open::Known(Reason::ToolCalls),
+                _ => Open::Unknown(text),
+            });
+            assert_eq!(choice.open, expected_open, "{value}");
+        }
+        let choice = serde_json::from_str::<Choice>(r#"{"after": 1}"#).unwrap();
+        assert_eq!((choice.direct, choice.open), (None, None));
+        // From a buffered value too (inside an untagged union, serde hands over its own buffer).
+        let value = serde_json::json!({"direct": "stop", "open": "new", "after": 1});
+        let choice = serde_json::from_value::<Choice>(value).unwrap();
+        assert_eq!((choice.direct, choice.open), (Some(Reason::Stop), Some(Open::Unknown("new".into()))));
     }
 }

@@ -31,7 +31,7 @@ pub(crate) struct Call {
     operation: &'static str,
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
-    body: Option<(String, Body)>,
+    body: Option<(reqwest::header::HeaderValue, Body)>,
     problem: Option<Error>,
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
@@ -129,13 +129,20 @@ impl Call {
 
     pub(crate) fn json(&mut self, body: &impl Serialize) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(("application/json".into(), Body::Bytes(bytes.into()))),
+            Ok(bytes) => {
+                let json = reqwest::header::HeaderValue::from_static("application/json");
+                self.body = Some((json, Body::Bytes(bytes.into())))
+            }
             Err(e) => self.keep(Error::InvalidRequest(format!("the request body does not serialize: {e}"))),
         }
     }
 
     pub(crate) fn form(&mut self, form: Form) {
-        self.body = Some(form.encode());
+        let (content_type, body) = form.encode();
+        match reqwest::header::HeaderValue::try_from(content_type) {
+            Ok(content_type) => self.body = Some((content_type, body)),
+            Err(_) => self.keep(Error::InvalidRequest("the form's content type is not a valid header value".into())),
+        }
     }
 
     pub(crate) fn timeout(&mut self, timeout: Duration) {
@@ -149,7 +156,7 @@ impl Call {
     /// Sends the call and decodes a JSON answer as a `T`.
     pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
         self.run(|client, request, options, started| async move {
-            client.execute_json::<T>(&request, &options, started).await.map(|(_, answer)| answer)
+            client.execute_json::<T>(&request, &options, started).await.map(|(_, answer)| *answer)
         })
         .await
     }

@@ -190,21 +190,29 @@ fn report(workload: Workload, kinds: &[Kind], samples: &[Vec<Sample>], failed: &
     let (unit, count) = workload.unit();
     println!("{}", workload.name());
     println!(
-        "  {:<24} {:>10} {:>14} {:>11} {:>14} {:>9}",
+        "  {:<24} {:>10} {:>14} {:>11} {:>14} {:>9} {:>22}",
         "client",
         "median ms",
         format!("{unit}s/s"),
         "throughput",
         format!("CPU us/{unit}"),
-        "CPU"
+        "CPU",
+        "paired: through., CPU"
     );
     let wall = |s: &[Sample]| median(s.iter().map(|s| s.wall.as_secs_f64()).collect());
     let cpu = |s: &[Sample]| median(s.iter().map(|s| s.cpu.as_secs_f64() / count as f64).collect());
-    let floor = kinds
-        .iter()
-        .position(|k| *k == Kind::Floor)
-        .filter(|&i| !samples[i].is_empty())
-        .map(|i| (wall(&samples[i]), cpu(&samples[i])));
+    let floor_index = kinds.iter().position(|k| *k == Kind::Floor).filter(|&i| !samples[i].is_empty());
+    let floor = floor_index.map(|i| (wall(&samples[i]), cpu(&samples[i])));
+    // The median of each round's ratio to the floor's run in the same round: a slow spell of the
+    // machine (its neighbours) slows every client of a round alike, and cancels out here.
+    let paired = |s: &[Sample]| {
+        let floor = &samples[floor_index?];
+        (floor.len() == s.len()).then(|| {
+            let wall = median(floor.iter().zip(s).map(|(f, c)| f.wall.as_secs_f64() / c.wall.as_secs_f64()).collect());
+            let cpu = median(floor.iter().zip(s).map(|(f, c)| f.cpu.as_secs_f64() / c.cpu.as_secs_f64()).collect());
+            (wall, cpu)
+        })
+    };
     for (i, kind) in kinds.iter().enumerate() {
         if let Some(e) = &failed[i] {
             println!("  {:<24} FAILED: {e}", kind.name());
@@ -212,14 +220,17 @@ fn report(workload: Workload, kinds: &[Kind], samples: &[Vec<Sample>], failed: &
         }
         let (w, c) = (wall(&samples[i]), cpu(&samples[i]));
         let (wr, cr) = floor.map_or((f64::NAN, f64::NAN), |(fw, fc)| (fw / w, fc / c));
+        let (pw, pc) = paired(&samples[i]).unwrap_or((f64::NAN, f64::NAN));
         println!(
-            "  {:<24} {:>10.2} {:>14.0} {:>10.2}x {:>14.2} {:>8.2}x",
+            "  {:<24} {:>10.2} {:>14.0} {:>10.2}x {:>14.2} {:>8.2}x {:>12.2}x {:>8.2}x",
             kind.name(),
             w * 1e3,
             count as f64 / w,
             wr,
             c * 1e6,
-            cr
+            cr,
+            pw,
+            pc
         );
     }
     println!();

@@ -853,6 +853,7 @@ impl Request {
     }
 
     /// A JSON `POST` (chat).
+    #[cfg(feature = "chat")]
     pub(crate) fn post_json(path: &str, body: Bytes) -> Request {
         Request {
             method: Method::POST,

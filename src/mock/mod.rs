@@ -239,6 +239,7 @@ impl MockServer {
     /// let mock = MockServer::replay(Cassette::load(&path)?).await;
     /// let count = mock.client().count_models().send().await?;
     /// assert!(count.data.count > 0);
+    /// # std::fs::remove_dir_all(&dir).ok();
     /// # Ok(()) }
     /// ```
     pub async fn replay(cassette: Cassette) -> MockServer {

@@ -67,6 +67,31 @@ pub fn drop_redundant_conversions(file: &mut syn::File) -> Result<(), Error> {
     })
 }
 
+/// Marks the functions of typify's `Display` and `FromStr` impls `#[inline]`: as plain functions
+/// every build compiled and optimized all of them (a `match` over each enum's values; 1,400 impls
+/// and an eighth of the crate's machine code with `full`), where now a build compiles those it
+/// calls. Nothing else changes: `inline` is a hint, not part of the API.
+pub fn inline_string_conversions(file: &mut syn::File) -> Result<(), Error> {
+    for_each_item_list(&mut file.items, &mut |items| {
+        for item in items.iter_mut() {
+            let Item::Impl(item) = item else { continue };
+            let Some((path, _)) = &item.trait_ else { continue };
+            let Some(last) = path.segments.last() else { continue };
+            if last.ident != "Display" && last.ident != "FromStr" {
+                continue;
+            }
+            for member in item.items.iter_mut() {
+                if let syn::ImplItem::Fn(function) = member
+                    && !function.attrs.iter().any(|a| a.path().is_ident("inline"))
+                {
+                    function.attrs.push(syn::parse_quote!(#[inline]));
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
 fn is_redundant_conversion(item: &Item) -> bool {
     let Item::Impl(item) = item else { return false };
     let Some((path, _)) = &item.trait_ else { return false };
@@ -207,8 +232,13 @@ fn enum_decoder(item: &ItemEnum) -> Option<String> {
     Some(format!("crate::lenient::enum_decoder! {{\n    {} {{\n{lines}    }}\n}}\n", item.ident))
 }
 
-/// The `crate::lenient::seed` type of a `deserialize_with` function of `crate::lenient`.
+/// The `crate::lenient::seed` type of a `deserialize_with` function of `crate::lenient`, or
+/// `Plain` for typify's `Option::deserialize` (a field that must be there and may be `null`: the
+/// `Option`'s own decoding, and missing is an error, as with the derive).
 fn seed_for(path: &str) -> Option<&'static str> {
+    if path == "::std::option::Option::deserialize" {
+        return Some("Plain");
+    }
     Some(match path.strip_prefix("crate::lenient::")? {
         "or_none" => "OrNone",
         "or_default" => "OrDefault",
@@ -722,6 +752,11 @@ mod tests {
                     pub reason: ::std::option::Option<Reason>,
                     #[serde(default, deserialize_with = "crate::lenient::or_none")]
                     pub either: ::std::option::Option<Either>,
+                    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+                    pub nullable: ::std::option::Option<u8>,
+                    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+                    #[serde(default)]
+                    pub nullable_or_missing: ::std::option::Option<u8>,
                 }
                 #[derive(::serde::Serialize, Clone, Debug)]
                 #[serde(untagged)]
@@ -765,6 +800,8 @@ mod tests {
             effort:::std::option::Option<Effort>["effort"]TextOrNonedefault,
             reason:::std::option::Option<Reason>["reason"]TextOrNonedefault,
             either:::std::option::Option<Either>["either"]OrNonedefault,
+            nullable:::std::option::Option<u8>["nullable"]Plainrequired,
+            nullable_or_missing:::std::option::Option<u8>["nullable_or_missing"]Plaindefault,
         }}"#;
         assert!(out.contains(&expected.replace(char::is_whitespace, "")), "{out}");
     }
@@ -786,6 +823,7 @@ mod tests {
         )
         .unwrap();
         drop_redundant_conversions(&mut file).unwrap();
+        inline_string_conversions(&mut file).unwrap();
         let out = prettyplease::unparse(&file);
         assert!(!out.contains("str> for Effort") && !out.contains("String> for Effort"), "{out}");
         for kept in [
@@ -797,6 +835,11 @@ mod tests {
         ] {
             assert!(out.contains(kept), "`{kept}` was dropped:\n{out}");
         }
+        // Display and FromStr are compiled where they are called; the other impls are untouched.
+        let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("type Err = E; #[inline] fn from_str("), "{out}");
+        assert!(flat.contains("for Effort { #[inline] fn fmt("), "{out}");
+        assert_eq!(flat.matches("#[inline]").count(), 2, "{out}");
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub fn generate(spec: &Value, spec_sha256: &str) -> Result<String, Error> {
     crate::derives::lenient_responses(&mut file, &response_roots)?;
     crate::derives::mark_non_exhaustive(&mut file, &response_roots, &request_roots)?;
     crate::derives::drop_redundant_conversions(&mut file)?;
+    crate::derives::inline_string_conversions(&mut file)?;
     let decoders = crate::derives::direct_struct_decoders(&mut file)?;
     check_generated_names(&file)?;
     let operations = crate::operations::generate(spec)? + &crate::examples::mock_routes(spec);

@@ -408,6 +408,15 @@ fn generated_structs_decode_objects_as_serde_derive_would() {
         }
     }
 
+    // typify's `Option::deserialize` field (here with `default`): `null` and missing are `None`,
+    // a value is kept and must fit (it is not dropped as a lenient field would be).
+    let logprobs = |content: &str| serde_json::from_str::<ChatTokenLogprobs>(&format!("{{{content}}}"));
+    assert_eq!(logprobs(r#""content": null"#).unwrap().content, None);
+    assert_eq!(logprobs("").unwrap().content, None);
+    let kept = logprobs(r#""content": [{"token": "a", "logprob": -0.5, "bytes": null, "top_logprobs": []}]"#);
+    assert_eq!(kept.unwrap().content.unwrap()[0].token, "a");
+    assert!(logprobs(r#""content": "a""#).is_err());
+
     // A required field that is `null` is an error, not a default.
     let mut nulled = response();
     nulled["model"] = Value::Null;

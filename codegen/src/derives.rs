@@ -119,10 +119,11 @@ pub fn direct_struct_decoders(file: &mut syn::File) -> Result<String, Error> {
             continue;
         }
         let text_types = read_from_text(items);
+        let from_str = from_str_values(items);
         for item in items.iter_mut() {
             let (code, name, attrs) = match item {
                 Item::Struct(item) => (struct_decoder(item, &text_types), item.ident.to_string(), &mut item.attrs),
-                Item::Enum(item) => (enum_decoder(item), item.ident.to_string(), &mut item.attrs),
+                Item::Enum(item) => (enum_decoder(item, &from_str), item.ident.to_string(), &mut item.attrs),
                 _ => continue,
             };
             let derived = attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
@@ -143,10 +144,11 @@ pub fn direct_struct_decoders(file: &mut syn::File) -> Result<String, Error> {
 /// optional field of one decodes with `TextOrNone`, straight from the string, rather than
 /// `OrNone`, which reads the value's text first and decodes it in a second pass.
 fn read_from_text(items: &[Item]) -> std::collections::BTreeSet<String> {
+    let from_str = from_str_values(items);
     items
         .iter()
         .filter_map(|item| match item {
-            Item::Enum(item) if enum_decoder(item).is_some() => Some(item.ident.to_string()),
+            Item::Enum(item) if enum_decoder(item, &from_str).is_some() => Some(item.ident.to_string()),
             Item::Enum(item) => match variants(item)?.as_slice() {
                 [(known, _), (unknown, ty)]
                     if known == "Known" && unknown == "Unknown" && ty == "::std::string::String" =>
@@ -210,12 +212,15 @@ fn struct_decoder(item: &syn::ItemStruct, text_types: &std::collections::BTreeSe
 }
 
 /// The direct decoder of an enum of unit variants, each at most renamed (a
-/// `crate::lenient::enum_decoder!` call), or `None` where the derive must stay.
-fn enum_decoder(item: &ItemEnum) -> Option<String> {
+/// `crate::lenient::enum_decoder!` call), or `None` where the derive must stay. The decoder reads
+/// the string through the enum's `FromStr`, so it is written only where that impl takes exactly
+/// the serde names (`from_str`: [`from_str_values`]).
+fn enum_decoder(item: &ItemEnum, from_str: &FromStrValues) -> Option<String> {
     if item.variants.is_empty() || !item.generics.params.is_empty() || !serde_options(&item.attrs).is_empty() {
         return None;
     }
     let mut lines = String::new();
+    let mut values = Vec::new();
     for variant in &item.variants {
         if !matches!(variant.fields, Fields::Unit) {
             return None;
@@ -228,8 +233,52 @@ fn enum_decoder(item: &ItemEnum) -> Option<String> {
             }
         }
         lines.push_str(&format!("        {} [{wire:?}],\n", variant.ident));
+        values.push((wire, variant.ident.to_string()));
+    }
+    values.sort();
+    if from_str.get(&item.ident.to_string()) != Some(&values) {
+        return None;
     }
     Some(format!("crate::lenient::enum_decoder! {{\n    {} {{\n{lines}    }}\n}}\n", item.ident))
+}
+
+/// Each type's `FromStr` that is one `match` of string literals to `Ok(Self::Variant)` and a
+/// final `_` arm that fails (typify's shape): the (string, variant) pairs, sorted.
+type FromStrValues = std::collections::BTreeMap<String, Vec<(String, String)>>;
+
+fn from_str_values(items: &[Item]) -> FromStrValues {
+    let mut found = FromStrValues::new();
+    for item in items {
+        let Item::Impl(item) = item else { continue };
+        let Some((path, _)) = &item.trait_ else { continue };
+        if path.segments.last().is_none_or(|last| last.ident != "FromStr") {
+            continue;
+        }
+        let body = item.items.iter().find_map(|item| match item {
+            syn::ImplItem::Fn(f) if f.sig.ident == "from_str" => Some(&f.block),
+            _ => None,
+        });
+        let Some([syn::Stmt::Expr(syn::Expr::Match(matched), None)]) = body.map(|b| b.stmts.as_slice()) else {
+            continue;
+        };
+        let Some((last, arms)) = matched.arms.split_last() else { continue };
+        if !matches!(last.pat, syn::Pat::Wild(_)) || !tokens(&last.body).starts_with("Err(") {
+            continue;
+        }
+        let values: Option<Vec<(String, String)>> = arms
+            .iter()
+            .map(|arm| {
+                let syn::Pat::Lit(syn::PatLit { lit: syn::Lit::Str(wire), .. }) = &arm.pat else { return None };
+                let variant = tokens(&arm.body).strip_prefix("Ok(Self::")?.strip_suffix(')')?.to_owned();
+                Some((wire.value(), variant))
+            })
+            .collect();
+        if let Some(mut values) = values {
+            values.sort();
+            found.insert(tokens(&item.self_ty), values);
+        }
+    }
+    found
 }
 
 /// The `crate::lenient::seed` type of a `deserialize_with` function of `crate::lenient`, or
@@ -770,6 +819,22 @@ mod tests {
                 pub struct Other { #[serde(deserialize_with = "typify::helper")] pub a: u8 }
                 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy)]
                 pub enum Effort { #[serde(rename = "low")] Low, High }
+                impl ::std::str::FromStr for Effort {
+                    type Err = E;
+                    fn from_str(value: &str) -> Result<Self, E> {
+                        match value { "High" => Ok(Self::High), "low" => Ok(Self::Low), _ => Err("invalid value".into()) }
+                    }
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub enum Mode { Fast, Slow }
+                impl ::std::str::FromStr for Mode {
+                    type Err = E;
+                    fn from_str(value: &str) -> Result<Self, E> {
+                        match value { "Fast" => Ok(Self::Fast), "slow" => Ok(Self::Slow), _ => Err("invalid value".into()) }
+                    }
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub enum Plan { Free }
                 #[derive(::serde::Deserialize, ::serde::Serialize)]
                 #[serde(untagged)]
                 pub enum Either { Text(::std::string::String), Number(u8) }
@@ -781,8 +846,10 @@ mod tests {
         // One decoder, for `Usage` only; its derive lost `Deserialize`, the others kept theirs.
         assert_eq!(out.matches("crate::lenient::struct_decoder!").count(), 1, "{out}");
         assert!(out.contains("#[derive(::serde::Serialize,Clone,Debug)]pubstructUsage"), "{out}");
-        assert_eq!(out.matches("#[derive(::serde::Deserialize,::serde::Serialize)]").count(), 4, "{out}");
-        // The enum of unit variants gets one line per value; the untagged union keeps the derive.
+        assert_eq!(out.matches("#[derive(::serde::Deserialize,::serde::Serialize)]").count(), 6, "{out}");
+        // The enum of unit variants gets one line per value; the untagged union keeps the derive,
+        // and so do the enums whose `FromStr`, which the decoder calls, takes other strings
+        // (`Mode`) or is missing (`Plan`).
         assert!(out.contains("#[derive(::serde::Serialize,Clone,Copy)]pubenumEffort"), "{out}");
         assert!(out.contains(r#"crate::lenient::enum_decoder!{Effort{Low["low"],High["High"],}}"#), "{out}");
         assert_eq!(out.matches("crate::lenient::enum_decoder!").count(), 1, "{out}");

@@ -521,12 +521,12 @@ macro_rules! struct_decoder {
                         }
                         $(let mut $field: ::std::option::Option<$ty> = ::std::option::Option::None;)+
                         while let ::std::option::Option::Some(key) = map.next_key_seed($crate::lenient::Field(key))? {
-                            match key {
-                                $(::std::option::Option::Some(Key::$field) => $crate::lenient::next_value(&mut map, &mut $field, $wire, $crate::lenient::struct_decoder!(@seed $seed $ty))?,)+
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
+                            // One `?` for every field: each would add its own exit to this function.
+                            let read = match key {
+                                $(::std::option::Option::Some(Key::$field) => $crate::lenient::next_value(&mut map, &mut $field, $wire, $crate::lenient::struct_decoder!(@seed $seed $ty)),)+
+                                ::std::option::Option::None => $crate::lenient::skip_value(&mut map),
+                            };
+                            read?;
                         }
                         ::std::result::Result::Ok($name {
                             $($field: $crate::lenient::struct_decoder!(@missing __A, $field, $wire, $missing),)+
@@ -558,8 +558,9 @@ pub(crate) use struct_decoder;
 
 /// The `Deserialize` impl of a generated enum of known string values (written by
 /// `codegen/src/derives.rs`, `direct_struct_decoders`), one line per variant: its name and JSON
-/// value. The string is read borrowed where the input allows; any other value is serde's
-/// `unknown variant` error, listing the known ones, as with the derive.
+/// value. The string is read borrowed where the input allows and converted by the enum's
+/// `FromStr`, which the generator has checked takes exactly these values (`from_str_values`);
+/// any other value is serde's `unknown variant` error, listing the known ones, as with the derive.
 ///
 /// ```text
 /// crate::lenient::enum_decoder! {
@@ -573,34 +574,30 @@ macro_rules! enum_decoder {
     ($name:ident { $($variant:ident [$wire:literal],)+ }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                #[inline]
-                fn known(value: &str) -> ::std::option::Option<$name> {
-                    match value {
-                        $($wire => ::std::option::Option::Some($name::$variant),)+
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                deserializer.deserialize_str($crate::lenient::Variant { known, names: &[$($wire),+] })
+                // The generated `FromStr` matches the same values; a second match here would be
+                // compiled again for every enum.
+                deserializer.deserialize_str($crate::lenient::Variant::<$name> { names: &[$($wire),+], known: ::std::marker::PhantomData })
             }
         }
     };
 }
 pub(crate) use enum_decoder;
 
-/// A string read as one of an enum's known values ([`enum_decoder`]).
+/// A string read as one of an enum's known values ([`enum_decoder`]), through the enum's
+/// `FromStr`; any other string is serde's `unknown variant` error, listing `names`.
 pub(crate) struct Variant<T> {
-    pub(crate) known: fn(&str) -> Option<T>,
     pub(crate) names: &'static [&'static str],
+    pub(crate) known: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<'de, T> Visitor<'de> for Variant<T> {
+impl<'de, T: std::str::FromStr> Visitor<'de> for Variant<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("variant identifier")
     }
     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-        (self.known)(value).ok_or_else(|| E::unknown_variant(value, self.names))
+        value.parse().map_err(|_| E::unknown_variant(value, self.names))
     }
     fn visit_bytes<E: serde::de::Error>(self, value: &[u8]) -> Result<T, E> {
         match std::str::from_utf8(value) {
@@ -610,8 +607,8 @@ impl<'de, T> Visitor<'de> for Variant<T> {
     }
 }
 
-/// The decoder of every generated struct ([`struct_decoder`]) reads each key as its field's index
-/// through [`Field`], each value with [`next_value`] and [`seed`]'s form of the field's function
+/// The decoder of every generated struct ([`struct_decoder`]) reads each key as its field through
+/// [`Field`], each value with [`next_value`] and [`seed`]'s form of the field's function
 /// above (or plainly), then checks what is missing with [`required_field`]. It stands in for
 /// serde's derive, which writes about five times the code for the same result (a sequence decoder
 /// no JSON object needs, and two wrapper types per `deserialize_with` field), all of which every
@@ -641,6 +638,11 @@ impl<'de, K> Visitor<'de> for Field<K> {
     fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Option<K>, E> {
         Ok(None)
     }
+}
+
+/// Reads past the value of a key no field has.
+pub(crate) fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(drop)
 }
 
 /// Reads a field's value into its slot with `seed` (`PhantomData` for a plain `Deserialize`);
@@ -812,11 +814,42 @@ mod tests {
     }
 
     #[test]
+    fn struct_decoder_finds_each_key_by_name_rename_or_alias() {
+        #[derive(Debug, PartialEq)]
+        struct Item {
+            type_: String,
+            n: Option<u64>,
+        }
+        struct_decoder! {
+            Item {
+                type_: String ["type" | "kind"] Plain required,
+                n: Option<u64> ["n"] Plain default,
+            }
+        }
+        let item = |json: &str| serde_json::from_str::<Item>(json).map_err(|e| e.to_string());
+        let expected = Item { type_: "a".into(), n: Some(2) };
+        assert_eq!(item(r#"{"n": 2, "type": "a"}"#), Ok(expected));
+        assert_eq!(item(r#"{"kind": "b", "type_": 1}"#), Ok(Item { type_: "b".into(), n: None }));
+        assert!(item(r#"{"type": "a", "kind": "b"}"#).unwrap_err().contains("duplicate field `type`"));
+        assert!(item(r#"{"n": 1, "typ": "a"}"#).unwrap_err().contains("missing field `type`"));
+    }
+
+    #[test]
     fn text_or_none_gives_what_or_none_gives_in_one_pass() {
         #[derive(Debug, Clone, Copy, PartialEq)]
         enum Reason {
             Stop,
             ToolCalls,
+        }
+        impl std::str::FromStr for Reason {
+            type Err = ();
+            fn from_str(value: &str) -> Result<Self, ()> {
+                match value {
+                    "stop" => Ok(Self::Stop),
+                    "tool_calls" => Ok(Self::ToolCalls),
+                    _ => Err(()),
+                }
+            }
         }
         enum_decoder! { Reason { Stop ["stop"], ToolCalls ["tool_calls"], } }
         #[derive(Debug, PartialEq, serde::Deserialize)]

@@ -118,8 +118,8 @@ pub fn direct_struct_decoders(file: &mut syn::File) -> Result<String, Error> {
         if module.ident != "types" {
             continue;
         }
-        let text_types = read_from_text(items);
         let from_str = from_str_values(items);
+        let text_types = read_from_text(items, &from_str);
         for item in items.iter_mut() {
             let (code, name, attrs) = match item {
                 Item::Struct(item) => (struct_decoder(item, &text_types), item.ident.to_string(), &mut item.attrs),
@@ -143,12 +143,11 @@ pub fn direct_struct_decoders(file: &mut syn::File) -> Result<String, Error> {
 /// `enum_decoder!`), and the open enums over them (`Known(..)` or `Unknown(String)`). An
 /// optional field of one decodes with `TextOrNone`, straight from the string, rather than
 /// `OrNone`, which reads the value's text first and decodes it in a second pass.
-fn read_from_text(items: &[Item]) -> std::collections::BTreeSet<String> {
-    let from_str = from_str_values(items);
+fn read_from_text(items: &[Item], from_str: &FromStrValues) -> std::collections::BTreeSet<String> {
     items
         .iter()
         .filter_map(|item| match item {
-            Item::Enum(item) if enum_decoder(item, &from_str).is_some() => Some(item.ident.to_string()),
+            Item::Enum(item) if enum_decoder(item, from_str).is_some() => Some(item.ident.to_string()),
             Item::Enum(item) => match variants(item)?.as_slice() {
                 [(known, _), (unknown, ty)]
                     if known == "Known" && unknown == "Unknown" && ty == "::std::string::String" =>

@@ -521,7 +521,7 @@ macro_rules! struct_decoder {
                         }
                         $(let mut $field: ::std::option::Option<$ty> = ::std::option::Option::None;)+
                         while let ::std::option::Option::Some(key) = map.next_key_seed($crate::lenient::Field(key))? {
-                            // One `?` for every field: each would add its own exit to this function.
+                            // One `?` shared by all fields: a `?` in each arm would add an exit to this function per field.
                             let read = match key {
                                 $(::std::option::Option::Some(Key::$field) => $crate::lenient::next_value(&mut map, &mut $field, $wire, $crate::lenient::struct_decoder!(@seed $seed $ty)),)+
                                 ::std::option::Option::None => $crate::lenient::skip_value(&mut map),

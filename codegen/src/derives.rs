@@ -104,14 +104,17 @@ fn is_redundant_conversion(item: &Item) -> bool {
 /// that reads a JSON object and nothing else: a `crate::lenient::struct_decoder!` call, returned as
 /// text, one line per field, for a module of its own (prettyplease would reflow the lines). Enums
 /// of known string values get a `crate::lenient::enum_decoder!` call the same way, one line per
-/// value. Same
-/// result as the derive for an object (renames, aliases, defaults, `null` and missing fields,
-/// duplicate and unknown keys), at about a fifth of the code: the derive also writes a decoder
-/// from a sequence, which no JSON object needs, and two wrapper types per `deserialize_with`
-/// field. Every build type-checks all of it (BENCHMARKS.md). A struct with a serde option this
-/// does not know (`flatten`, `transparent`, `deny_unknown_fields`, ...) keeps the derive.
-pub fn direct_struct_decoders(file: &mut syn::File) -> Result<String, Error> {
-    let mut decoders = String::new();
+/// value. Same result as the derive for an object (renames, aliases, defaults, `null` and missing
+/// fields, duplicate and unknown keys), at about a fifth of the code: the derive also writes a
+/// decoder from a sequence, which no JSON object needs, and two wrapper types per
+/// `deserialize_with` field. Every build type-checks all of it (BENCHMARKS.md). A struct with a
+/// serde option this does not know (`flatten`, `transparent`, `deny_unknown_fields`, ...) keeps
+/// the derive.
+///
+/// The derived `Serialize` of the same structs becomes a `crate::lenient::struct_encoder!` call,
+/// for the same reason: the same output in less code.
+pub fn direct_serde_impls(file: &mut syn::File) -> Result<String, Error> {
+    let mut impls = String::new();
     for item in file.items.iter_mut() {
         let Item::Mod(module) = item else { continue };
         let Some((_, items)) = &mut module.content else { continue };
@@ -126,17 +129,58 @@ pub fn direct_struct_decoders(file: &mut syn::File) -> Result<String, Error> {
                 Item::Enum(item) => (enum_decoder(item, &from_str), item.ident.to_string(), &mut item.attrs),
                 _ => continue,
             };
-            let derived = attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-                a.meta.require_list().is_ok_and(|l| tokens(&l.tokens).split(',').any(|d| d == "::serde::Deserialize"))
-            });
-            let Some(code) = code.filter(|_| derived) else { continue };
-            syn::parse_str::<Item>(&code)
-                .map_err(|e| Error(format!("the decoder of {name} does not parse: {e}\n{code}")))?;
-            edit_derives(attrs, &name, |derives| derives.retain(|d| d != "::serde::Deserialize"))?;
-            decoders.push_str(&code);
+            if let Some(code) = code.filter(|_| has_derive(attrs, "::serde::Deserialize")) {
+                syn::parse_str::<Item>(&code)
+                    .map_err(|e| Error(format!("the decoder of {name} does not parse: {e}\n{code}")))?;
+                edit_derives(attrs, &name, |derives| derives.retain(|d| d != "::serde::Deserialize"))?;
+                impls.push_str(&code);
+            }
+            let Item::Struct(item) = item else { continue };
+            if let Some(code) = struct_encoder(item).filter(|_| has_derive(&item.attrs, "::serde::Serialize")) {
+                syn::parse_str::<Item>(&code)
+                    .map_err(|e| Error(format!("the encoder of {name} does not parse: {e}\n{code}")))?;
+                edit_derives(&mut item.attrs, &name, |derives| derives.retain(|d| d != "::serde::Serialize"))?;
+                impls.push_str(&code);
+            }
+            // Without serde's derives, nothing reads the `#[serde]` attributes (the macro calls
+            // carry the keys), and the compiler rejects them.
+            if !has_derive(&item.attrs, "::serde::Deserialize") && !has_derive(&item.attrs, "::serde::Serialize") {
+                let not_serde = |a: &Attribute| !a.path().is_ident("serde");
+                item.attrs.retain(not_serde);
+                item.fields.iter_mut().for_each(|field| field.attrs.retain(not_serde));
+            }
         }
     }
-    Ok(decoders)
+    Ok(impls)
+}
+
+/// The direct encoder of `item` (a `crate::lenient::struct_encoder!` call), or `None` where the
+/// derive must stay: one line per field, its JSON key and when it is left out.
+fn struct_encoder(item: &syn::ItemStruct) -> Option<String> {
+    let name = &item.ident;
+    let Fields::Named(fields) = &item.fields else { return None };
+    if fields.named.is_empty() || !item.generics.params.is_empty() || !serde_options(&item.attrs).is_empty() {
+        return None;
+    }
+    let mut lines = String::new();
+    for field in &fields.named {
+        let ident = field.ident.as_ref()?;
+        let mut key = ident.to_string().trim_start_matches("r#").to_owned();
+        let mut unless = String::new();
+        for option in serde_options(&field.attrs) {
+            let (option, value) = option.split_once('=').unwrap_or((&option, ""));
+            let value = value.trim().trim_matches('"');
+            match option.trim() {
+                "rename" => key = value.to_owned(),
+                "skip_serializing_if" => unless = format!(" unless {value}"),
+                // Read by the decoder alone.
+                "alias" | "default" | "deserialize_with" => {}
+                _ => return None,
+            }
+        }
+        lines.push_str(&format!("        {ident} [{key:?}]{unless},\n"));
+    }
+    Some(format!("crate::lenient::struct_encoder! {{\n    {name} {{\n{lines}    }}\n}}\n"))
 }
 
 /// The types that decode from a string alone: enums of known values (given an
@@ -765,7 +809,7 @@ fn has_derive(attrs: &[Attribute], name: &str) -> bool {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("derive"))
-        .any(|a| a.meta.require_list().is_ok_and(|l| l.tokens.to_string().split(',').any(|d| d.trim() == name)))
+        .any(|a| a.meta.require_list().is_ok_and(|l| tokens(&l.tokens).split(',').any(|d| d == name)))
 }
 
 #[cfg(test)]
@@ -779,7 +823,7 @@ mod tests {
     }
 
     #[test]
-    fn plain_structs_get_a_direct_decoder_and_the_others_keep_the_derive() {
+    fn plain_structs_get_direct_serde_impls_and_the_others_keep_the_derives() {
         let mut file: syn::File = syn::parse_str(
             r#"pub mod types {
                 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -840,12 +884,30 @@ mod tests {
             }"#,
         )
         .unwrap();
-        let decoders = direct_struct_decoders(&mut file).unwrap();
-        let out = tokens(&file) + &decoders.replace(char::is_whitespace, "");
-        // One decoder, for `Usage` only; its derive lost `Deserialize`, the others kept theirs.
+        let impls = direct_serde_impls(&mut file).unwrap();
+        let out = tokens(&file) + &impls.replace(char::is_whitespace, "");
+        // One decoder, for `Usage` only, and two encoders, for `Usage` and `Other` (whose
+        // unknown `deserialize_with` concerns the decoder alone). `Usage` lost both derives and,
+        // with them, its `#[serde]` attributes, which nothing would read; the others kept theirs.
         assert_eq!(out.matches("crate::lenient::struct_decoder!").count(), 1, "{out}");
-        assert!(out.contains("#[derive(::serde::Serialize,Clone,Debug)]pubstructUsage"), "{out}");
-        assert_eq!(out.matches("#[derive(::serde::Deserialize,::serde::Serialize)]").count(), 6, "{out}");
+        assert_eq!(out.matches("crate::lenient::struct_encoder!").count(), 2, "{out}");
+        assert!(out.contains("#[derive(Clone,Debug)]pubstructUsage{pubtotal_tokens:u64,"), "{out}");
+        assert_eq!(out.matches("#[serde(").count(), 6, "{out}");
+        assert!(
+            out.contains(
+                r#"#[derive(::serde::Deserialize)]pubstructOther{#[serde(deserialize_with="typify::helper")]"#
+            )
+        );
+        assert!(out.contains(r#"crate::lenient::struct_encoder!{Other{a["a"],}}"#), "{out}");
+        assert_eq!(out.matches("#[derive(::serde::Deserialize,::serde::Serialize)]").count(), 5, "{out}");
+        // Each field of an encoder: its key, and when it is left out.
+        let expected = r#"crate::lenient::struct_encoder!{Usage{
+            total_tokens["total_tokens"],
+            details["details"]unless::std::option::Option::is_none,
+            type_["type"],note["note"],n["n"],id["id"],effort["effort"],reason["reason"],
+            either["either"],nullable["nullable"],nullable_or_missing["nullable_or_missing"],
+        }}"#;
+        assert!(out.contains(&expected.replace(char::is_whitespace, "")), "{out}");
         // The enum of unit variants gets one line per value; the untagged union keeps the derive,
         // and so do the enums whose `FromStr`, which the decoder calls, takes other strings
         // (`Mode`) or is missing (`Plan`).

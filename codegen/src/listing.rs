@@ -16,7 +16,7 @@
 //! A field is required (`name:`) unless its type is an `Option` (`name?:`). Paths are shortened
 //! (`types::`, `::std::string::`, ... dropped), so the listing reads as the docs do.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quote::ToTokens;
 use syn::{Fields, FnArg, ImplItem, Item, ReturnType, Type, Visibility};
@@ -62,14 +62,22 @@ impl Api {
         let mut api = Api::default();
         let mut methods = BTreeMap::new();
         let mut builders: BTreeMap<String, Builder> = BTreeMap::new();
-        for item in &file.items {
-            let Item::Mod(module) = item else { continue };
-            let Some((_, items)) = &module.content else { continue };
-            match module.ident.to_string().as_str() {
-                "types" => list_types(items, &mut api.types),
-                "operations" => list_operations(items, &mut methods, &mut builders),
-                _ => {}
-            }
+        let modules: BTreeMap<String, &[Item]> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Mod(syn::ItemMod { ident, content: Some((_, items)), .. }) => {
+                    Some((ident.to_string(), &items[..]))
+                }
+                _ => None,
+            })
+            .collect();
+        let defaults = modules.get("serde_impls").map_or_else(BTreeSet::new, |items| decoder_defaults(items));
+        if let Some(items) = modules.get("types") {
+            list_types(items, &defaults, &mut api.types);
+        }
+        if let Some(items) = modules.get("operations") {
+            list_operations(items, &mut methods, &mut builders);
         }
         for (name, (signature, route)) in methods {
             let builder = builders.remove(&signature.builder).unwrap_or_default();
@@ -126,7 +134,42 @@ struct Builder {
     answer: Option<String>,
 }
 
-fn list_types(items: &[Item], types: &mut BTreeMap<String, TypeItem>) {
+/// The fields that have a default when missing (`Type.field`), read from the
+/// `crate::lenient::struct_decoder!` calls: a struct given one has no `#[serde]` attributes left.
+/// Each field's line ends in what a missing one is: `required`, `default`, or a function in
+/// parentheses.
+fn decoder_defaults(items: &[Item]) -> BTreeSet<String> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut defaults = BTreeSet::new();
+    for item in items {
+        let Item::Macro(call) = item else { continue };
+        if call.mac.path.segments.last().is_none_or(|s| s.ident != "struct_decoder") {
+            continue;
+        }
+        let mut outer = call.mac.tokens.clone().into_iter();
+        let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(body))) = (outer.next(), outer.next()) else {
+            continue;
+        };
+        // `field: Type ["key" | "alias"] Seed missing,`: the keys are the only bracketed group
+        // of string literals.
+        let tokens: Vec<TokenTree> = body.stream().into_iter().collect();
+        let is_keys = |token: &TokenTree| {
+            matches!(token, TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket
+                && g.stream().into_iter().all(|t| matches!(t, TokenTree::Literal(_) | TokenTree::Punct(_))))
+        };
+        let mut start = 0;
+        while let Some(keys) = (start..tokens.len()).find(|&i| is_keys(&tokens[i])) {
+            let Some(missing) = tokens.get(keys + 2) else { break };
+            if missing.to_string() != "required" {
+                defaults.insert(format!("{name}.{}", tokens[start]));
+            }
+            start = keys + 4; // past the seed, what a missing field is, and the comma
+        }
+    }
+    defaults
+}
+
+fn list_types(items: &[Item], defaults: &BTreeSet<String>, types: &mut BTreeMap<String, TypeItem>) {
     for item in items {
         match item {
             Item::Struct(s) if is_pub(&s.vis) => {
@@ -135,7 +178,9 @@ fn list_types(items: &[Item], types: &mut BTreeMap<String, TypeItem>) {
                     Fields::Named(fields) => {
                         for field in &fields.named {
                             let name = field.ident.as_ref().expect("named").to_string();
-                            lines.push(field_line(&name, &field.ty, has_default(&field.attrs)));
+                            let has_default =
+                                has_default(&field.attrs) || defaults.contains(&format!("{}.{name}", s.ident));
+                            lines.push(field_line(&name, &field.ty, has_default));
                         }
                         format!("struct {}", s.ident)
                     }
@@ -258,10 +303,11 @@ fn field_line(name: &str, field_ty: &Type, has_default: bool) -> String {
     }
 }
 
+/// Whether a `#[serde]` attribute says `default` (not a function whose name ends in it, such as
+/// `deserialize_with = "crate::lenient::null_as_default"`, which still fails a missing field).
 fn has_default(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("serde")
-            && a.to_token_stream().to_string().split(|c: char| !c.is_alphanumeric()).any(|w| w == "default")
+    attrs.iter().filter(|a| a.path().is_ident("serde")).filter_map(|a| a.meta.require_list().ok()).any(|list| {
+        list.tokens.clone().into_iter().any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "default"))
     })
 }
 

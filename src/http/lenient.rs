@@ -19,8 +19,9 @@
 use std::{borrow::Cow, fmt};
 
 use serde::{
-    Deserialize, Deserializer,
+    Deserialize, Deserializer, Serialize, Serializer,
     de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor},
+    ser::SerializeStruct,
 };
 use serde_json::Value;
 
@@ -483,7 +484,7 @@ impl<'de> Visitor<'de> for AnyScalar {
 }
 
 /// The `Deserialize` impl of a generated struct, from one line per field (written by
-/// `codegen/src/derives.rs`, `direct_struct_decoders`): its name, type, JSON keys, how its value
+/// `codegen/src/derives.rs`, `direct_serde_impls`): its name, type, JSON keys, how its value
 /// decodes (`Plain`: its own `Deserialize`; otherwise a [`seed`]), and what a missing field is
 /// (`required`: an error; `default`; or a function giving the default).
 ///
@@ -528,8 +529,17 @@ macro_rules! struct_decoder {
                             };
                             read?;
                         }
+                        // The first required field missing, in the order of the fields, as with the
+                        // derive; checked before any is taken, so that the function has one exit
+                        // for all of them.
+                        #[allow(unused_mut)] // a struct without required fields
+                        let mut missing: ::std::option::Option<&'static str> = ::std::option::Option::None;
+                        $($crate::lenient::struct_decoder!(@check missing, $field, $wire, $missing);)+
+                        if let ::std::option::Option::Some(name) = missing {
+                            return ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::missing_field(name));
+                        }
                         ::std::result::Result::Ok($name {
-                            $($field: $crate::lenient::struct_decoder!(@missing __A, $field, $wire, $missing),)+
+                            $($field: $crate::lenient::struct_decoder!(@take $field, $missing),)+
                         })
                     }
                 }
@@ -543,21 +553,27 @@ macro_rules! struct_decoder {
     (@seed $seed:ident $ty:ty) => {
         $crate::lenient::seed::$seed::<$ty>::NEW
     };
-    // What the derive does with a missing field.
-    (@missing $map:ident, $slot:ident, $wire:literal, required) => {
-        $crate::lenient::required_field::<$map::Error, _>($slot, $wire)?
+    (@check $missing:ident, $slot:ident, $wire:literal, required) => {
+        if $missing.is_none() && $slot.is_none() {
+            $missing = ::std::option::Option::Some($wire);
+        }
     };
-    (@missing $map:ident, $slot:ident, $wire:literal, default) => {
+    (@check $missing:ident, $slot:ident, $wire:literal, $default:tt) => {};
+    // What the derive does with a missing field: an error (checked above), or a default.
+    (@take $slot:ident, required) => {
+        $slot.expect("a missing required field has returned an error")
+    };
+    (@take $slot:ident, default) => {
         $slot.unwrap_or_default()
     };
-    (@missing $map:ident, $slot:ident, $wire:literal, ($default:expr)) => {
+    (@take $slot:ident, ($default:expr)) => {
         $slot.unwrap_or_else($default)
     };
 }
 pub(crate) use struct_decoder;
 
 /// The `Deserialize` impl of a generated enum of known string values (written by
-/// `codegen/src/derives.rs`, `direct_struct_decoders`), one line per variant: its name and JSON
+/// `codegen/src/derives.rs`, `direct_serde_impls`), one line per variant: its name and JSON
 /// value. The string is read borrowed where the input allows and converted by the enum's
 /// `FromStr`, which the generator has checked takes exactly these values (`from_str_values`);
 /// any other value is serde's `unknown variant` error, listing the known ones, as with the derive.
@@ -582,6 +598,81 @@ macro_rules! enum_decoder {
     };
 }
 pub(crate) use enum_decoder;
+
+/// The `Serialize` impl of a generated struct, from one line per field (written by
+/// `codegen/src/derives.rs`, `direct_serde_impls`): its name, JSON key, and the function that
+/// says when it is left out (serde's `skip_serializing_if`). Same output as serde's derive (the
+/// same `serialize_struct` length, `skip_field` for a field left out), through [`Encoder`], whose
+/// methods hold what the derive repeats for every field: the derive's `?` after each field is an
+/// exit of its own, and every build type-checks all of them (BENCHMARKS.md).
+///
+/// ```text
+/// crate::lenient::struct_encoder! {
+///     Usage {
+///         total_tokens ["total_tokens"],
+///         details ["details"] unless ::std::option::Option::is_none,
+///     }
+/// }
+/// ```
+macro_rules! struct_encoder {
+    ($name:ident { $($field:ident [$wire:literal] $(unless $skip:path)?,)+ }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                let len = 0 $(+ $crate::lenient::struct_encoder!(@len self.$field $(, $skip)?))+;
+                let mut out = $crate::lenient::Encoder::new(serializer, stringify!($name), len);
+                $($crate::lenient::struct_encoder!(@field out, self.$field, $wire $(, $skip)?);)+
+                out.end()
+            }
+        }
+    };
+    (@len $value:expr) => {
+        1
+    };
+    (@len $value:expr, $skip:path) => {
+        usize::from(!$skip(&$value))
+    };
+    (@field $out:ident, $value:expr, $wire:literal) => {
+        $out.field($wire, &$value)
+    };
+    (@field $out:ident, $value:expr, $wire:literal, $skip:path) => {
+        if $skip(&$value) { $out.skip($wire) } else { $out.field($wire, &$value) }
+    };
+}
+pub(crate) use struct_encoder;
+
+/// A struct being serialized ([`struct_encoder`]): the first error stops it, and [`Encoder::end`]
+/// returns it, as the derive's `?` after each call would. Holding the error rather than
+/// returning it early keeps the generated function free of exits.
+pub(crate) struct Encoder<S: SerializeStruct> {
+    state: Result<S, S::Error>,
+}
+
+impl<S: SerializeStruct> Encoder<S> {
+    pub(crate) fn new<T: Serializer<SerializeStruct = S, Ok = S::Ok, Error = S::Error>>(
+        serializer: T,
+        name: &'static str,
+        len: usize,
+    ) -> Self {
+        Self { state: serializer.serialize_struct(name, len) }
+    }
+    pub(crate) fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) {
+        if let Ok(state) = &mut self.state
+            && let Err(error) = state.serialize_field(key, value)
+        {
+            self.state = Err(error);
+        }
+    }
+    pub(crate) fn skip(&mut self, key: &'static str) {
+        if let Ok(state) = &mut self.state
+            && let Err(error) = state.skip_field(key)
+        {
+            self.state = Err(error);
+        }
+    }
+    pub(crate) fn end(self) -> Result<S::Ok, S::Error> {
+        self.state?.end()
+    }
+}
 
 /// A string read as one of an enum's known values ([`enum_decoder`]), through the enum's
 /// `FromStr`; any other string is serde's `unknown variant` error, listing `names`.
@@ -609,7 +700,7 @@ impl<'de, T: std::str::FromStr> Visitor<'de> for Variant<T> {
 
 /// The decoder of every generated struct ([`struct_decoder`]) reads each key as its field through
 /// [`Field`], each value with [`next_value`] and [`seed`]'s form of the field's function
-/// above (or plainly), then checks what is missing with [`required_field`]. It stands in for
+/// above (or plainly), then checks what is missing. It stands in for
 /// serde's derive, which writes about five times the code for the same result (a sequence decoder
 /// no JSON object needs, and two wrapper types per `deserialize_with` field), all of which every
 /// build type-checks.
@@ -658,11 +749,6 @@ pub(crate) fn next_value<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
     }
     *slot = Some(map.next_value_seed(seed)?);
     Ok(())
-}
-
-/// A field that must be there: its value, or the error serde's derive gives.
-pub(crate) fn required_field<E: serde::de::Error, T>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
 }
 
 /// Each function above as a `DeserializeSeed` of the field's type, for the generated decoders:
@@ -898,5 +984,166 @@ mod tests {
         let value = serde_json::json!({"direct": "stop", "open": "new", "after": 1});
         let choice = serde_json::from_value::<Choice>(value).unwrap();
         assert_eq!((choice.direct, choice.open), (Some(Reason::Stop), Some(Open::Unknown("new".into()))));
+    }
+
+    #[test]
+    fn struct_encoder_writes_what_the_derive_writes() {
+        #[derive(Default)]
+        struct Encoded {
+            type_: String,
+            note: Option<String>,
+            tags: Vec<u8>,
+            n: u64,
+        }
+        struct_encoder! {
+            Encoded {
+                type_ ["type"],
+                note ["note"] unless Option::is_none,
+                tags ["tags"] unless Vec::is_empty,
+                n ["n"],
+            }
+        }
+        #[derive(serde::Serialize)]
+        #[serde(rename = "Encoded")]
+        struct Derived {
+            #[serde(rename = "type")]
+            type_: String,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            note: Option<String>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            tags: Vec<u8>,
+            n: u64,
+        }
+        let values = [
+            Encoded::default(),
+            Encoded { type_: "a\"b".into(), note: Some("x".into()), tags: vec![1, 2], n: u64::MAX },
+            Encoded { note: Some(String::new()), n: 3, ..Encoded::default() },
+        ];
+        for value in values {
+            let derived =
+                Derived { type_: value.type_.clone(), note: value.note.clone(), tags: value.tags.clone(), n: value.n };
+            assert_eq!(serde_json::to_string(&value).unwrap(), serde_json::to_string(&derived).unwrap());
+            // What formats other than JSON see: the length counts only the fields written, and
+            // a field left out is announced (`skip_field`), as with the derive.
+            assert_eq!(Calls::of(&value, None), Calls::of(&derived, None));
+        }
+        let value = Encoded { note: Some("x".into()), ..Encoded::default() };
+        assert_eq!(Calls::of(&value, None), ["struct Encoded 3", "type", "note", "skip tags", "n", "end"]);
+        // The first error ends it: no later field is written, and the error is returned.
+        assert_eq!(Calls::of(&value, Some("note")), ["struct Encoded 3", "type", "note", "error"]);
+        assert_eq!(
+            Calls::of(&value, Some("note")),
+            Calls::of(
+                &Derived { type_: String::new(), note: value.note.clone(), tags: Vec::new(), n: 0 },
+                Some("note")
+            )
+        );
+    }
+
+    /// A serializer that records the calls a struct makes, failing on the field `fail_at`.
+    #[derive(Default)]
+    struct Calls {
+        calls: Vec<String>,
+        fail_at: Option<&'static str>,
+    }
+
+    impl Calls {
+        fn of(value: &impl Serialize, fail_at: Option<&'static str>) -> Vec<String> {
+            let mut calls = Calls { calls: Vec::new(), fail_at };
+            if value.serialize(&mut calls).is_err() {
+                calls.calls.push("error".into());
+            }
+            calls.calls
+        }
+    }
+
+    impl SerializeStruct for &mut Calls {
+        type Ok = ();
+        type Error = serde_json::Error;
+        fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, _: &T) -> Result<(), Self::Error> {
+            self.calls.push(key.into());
+            match self.fail_at == Some(key) {
+                true => Err(serde::ser::Error::custom("failed")),
+                false => Ok(()),
+            }
+        }
+        fn skip_field(&mut self, key: &'static str) -> Result<(), Self::Error> {
+            self.calls.push(format!("skip {key}"));
+            Ok(())
+        }
+        fn end(self) -> Result<(), Self::Error> {
+            self.calls.push("end".into());
+            Ok(())
+        }
+    }
+
+    /// Only structs are recorded; anything else is an error.
+    macro_rules! not_a_struct {
+        ($($method:ident($($arg:ty),*) -> $out:ty;)+) => {
+            $(fn $method(self, $(_: $arg),*) -> Result<$out, serde_json::Error> {
+                Err(serde::ser::Error::custom(stringify!($method)))
+            })+
+        };
+    }
+
+    impl Serializer for &mut Calls {
+        type Ok = ();
+        type Error = serde_json::Error;
+        type SerializeSeq = serde::ser::Impossible<(), serde_json::Error>;
+        type SerializeTuple = serde::ser::Impossible<(), serde_json::Error>;
+        type SerializeTupleStruct = serde::ser::Impossible<(), serde_json::Error>;
+        type SerializeTupleVariant = serde::ser::Impossible<(), serde_json::Error>;
+        type SerializeMap = serde::ser::Impossible<(), serde_json::Error>;
+        type SerializeStruct = Self;
+        type SerializeStructVariant = serde::ser::Impossible<(), serde_json::Error>;
+        fn serialize_struct(self, name: &'static str, len: usize) -> Result<Self, serde_json::Error> {
+            self.calls.push(format!("struct {name} {len}"));
+            Ok(self)
+        }
+        fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<(), serde_json::Error> {
+            Err(serde::ser::Error::custom("some"))
+        }
+        fn serialize_newtype_struct<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: &T,
+        ) -> Result<(), serde_json::Error> {
+            Err(serde::ser::Error::custom("newtype"))
+        }
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<(), serde_json::Error> {
+            Err(serde::ser::Error::custom("newtype variant"))
+        }
+        not_a_struct! {
+            serialize_bool(bool) -> ();
+            serialize_i8(i8) -> ();
+            serialize_i16(i16) -> ();
+            serialize_i32(i32) -> ();
+            serialize_i64(i64) -> ();
+            serialize_u8(u8) -> ();
+            serialize_u16(u16) -> ();
+            serialize_u32(u32) -> ();
+            serialize_u64(u64) -> ();
+            serialize_f32(f32) -> ();
+            serialize_f64(f64) -> ();
+            serialize_char(char) -> ();
+            serialize_str(&str) -> ();
+            serialize_bytes(&[u8]) -> ();
+            serialize_none() -> ();
+            serialize_unit() -> ();
+            serialize_unit_struct(&'static str) -> ();
+            serialize_unit_variant(&'static str, u32, &'static str) -> ();
+            serialize_seq(Option<usize>) -> Self::SerializeSeq;
+            serialize_tuple(usize) -> Self::SerializeTuple;
+            serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+            serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+            serialize_map(Option<usize>) -> Self::SerializeMap;
+            serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+        }
     }
 }

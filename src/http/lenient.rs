@@ -656,15 +656,14 @@ impl<S: SerializeStruct> Encoder<S> {
         Self { state: serializer.serialize_struct(name, len) }
     }
     pub(crate) fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) {
-        if let Ok(state) = &mut self.state
-            && let Err(error) = state.serialize_field(key, value)
-        {
-            self.state = Err(error);
-        }
+        self.unless_failed(|state| state.serialize_field(key, value));
     }
     pub(crate) fn skip(&mut self, key: &'static str) {
+        self.unless_failed(|state| state.skip_field(key));
+    }
+    fn unless_failed(&mut self, call: impl FnOnce(&mut S) -> Result<(), S::Error>) {
         if let Ok(state) = &mut self.state
-            && let Err(error) = state.skip_field(key)
+            && let Err(error) = call(state)
         {
             self.state = Err(error);
         }
@@ -918,6 +917,24 @@ mod tests {
         assert_eq!(item(r#"{"kind": "b", "type_": 1}"#), Ok(Item { type_: "b".into(), n: None }));
         assert!(item(r#"{"type": "a", "kind": "b"}"#).unwrap_err().contains("duplicate field `type`"));
         assert!(item(r#"{"n": 1, "typ": "a"}"#).unwrap_err().contains("missing field `type`"));
+
+        // Of several required fields missing, the first in the order of the fields is named.
+        #[derive(Debug, PartialEq)]
+        struct Pair {
+            a: u8,
+            b: u8,
+        }
+        struct_decoder! {
+            Pair {
+                a: u8 ["a"] Plain required,
+                b: u8 ["b"] Plain required,
+            }
+        }
+        let pair = |json: &str| serde_json::from_str::<Pair>(json).map_err(|e| e.to_string());
+        assert!(pair("{}").unwrap_err().contains("missing field `a`"));
+        assert!(pair(r#"{"a": 1}"#).unwrap_err().contains("missing field `b`"));
+        assert!(pair(r#"{"b": 2}"#).unwrap_err().contains("missing field `a`"));
+        assert_eq!(pair(r#"{"b": 2, "a": 1}"#), Ok(Pair { a: 1, b: 2 }));
     }
 
     #[test]

@@ -158,23 +158,17 @@ pub fn direct_serde_impls(file: &mut syn::File) -> Result<String, Error> {
 /// derive must stay: one line per field, its JSON key and when it is left out.
 fn struct_encoder(item: &syn::ItemStruct) -> Option<String> {
     let name = &item.ident;
-    let Fields::Named(fields) = &item.fields else { return None };
-    if fields.named.is_empty() || !item.generics.params.is_empty() || !serde_options(&item.attrs).is_empty() {
-        return None;
-    }
     let mut lines = String::new();
-    for field in &fields.named {
+    for field in &plain_fields(item)?.named {
         let ident = field.ident.as_ref()?;
         let mut key = ident.to_string().trim_start_matches("r#").to_owned();
         let mut unless = String::new();
-        for option in serde_options(&field.attrs) {
-            let (option, value) = option.split_once('=').unwrap_or((&option, ""));
-            let value = value.trim().trim_matches('"');
-            match option.trim() {
-                "rename" => key = value.to_owned(),
-                "skip_serializing_if" => unless = format!(" unless {value}"),
+        for (option, value) in field_options(field) {
+            match (option.as_str(), value) {
+                ("rename", Some(value)) => key = value,
+                ("skip_serializing_if", Some(path)) => unless = format!(" unless {path}"),
                 // Read by the decoder alone.
-                "alias" | "default" | "deserialize_with" => {}
+                ("alias" | "default" | "deserialize_with", _) => {}
                 _ => return None,
             }
         }
@@ -209,21 +203,12 @@ fn read_from_text(items: &[Item], from_str: &FromStrValues) -> std::collections:
 /// derive must stay. `text_types`: [`read_from_text`].
 fn struct_decoder(item: &syn::ItemStruct, text_types: &std::collections::BTreeSet<String>) -> Option<String> {
     let name = &item.ident;
-    let Fields::Named(fields) = &item.fields else { return None };
-    if fields.named.is_empty() || !item.generics.params.is_empty() || !serde_options(&item.attrs).is_empty() {
-        return None;
-    }
-    let quoted = |value: &str| value.trim().trim_matches('"').to_owned();
     let mut lines = String::new();
-    for field in &fields.named {
+    for field in &plain_fields(item)?.named {
         let ident = field.ident.as_ref()?;
         let mut keys = vec![ident.to_string().trim_start_matches("r#").to_owned()];
         let (mut default, mut with) = (None, None);
-        for option in serde_options(&field.attrs) {
-            let (key, value) = match option.split_once('=') {
-                Some((key, value)) => (key.trim().to_owned(), Some(quoted(value))),
-                None => (option.trim().to_owned(), None),
-            };
+        for (key, value) in field_options(field) {
             match (key.as_str(), value) {
                 ("rename", Some(value)) => keys[0] = value,
                 ("alias", Some(value)) => keys.push(value),
@@ -698,6 +683,26 @@ fn lenient_fn(ty: &str, essential: bool, optional: bool) -> Option<&'static str>
 /// Whether a field's `#[serde(...)]` has `option` (`default`, `flatten`).
 fn has_serde_option(attrs: &[Attribute], option: &str) -> bool {
     serde_options(attrs).iter().any(|o| o == option)
+}
+
+/// The fields of a struct that the direct serde impls can take: named, at least one, no generics
+/// and no `#[serde]` option on the struct itself.
+fn plain_fields(item: &syn::ItemStruct) -> Option<&syn::FieldsNamed> {
+    let Fields::Named(fields) = &item.fields else { return None };
+    let plain = !fields.named.is_empty() && item.generics.params.is_empty() && serde_options(&item.attrs).is_empty();
+    plain.then_some(fields)
+}
+
+/// A field's `#[serde]` options as (name, value without its quotes): `("rename", Some("type"))`,
+/// `("default", None)`.
+fn field_options(field: &syn::Field) -> Vec<(String, Option<String>)> {
+    serde_options(&field.attrs)
+        .iter()
+        .map(|option| match option.split_once('=') {
+            Some((name, value)) => (name.trim().to_owned(), Some(value.trim().trim_matches('"').to_owned())),
+            None => (option.trim().to_owned(), None),
+        })
+        .collect()
 }
 
 /// Every option of an item's `#[serde(...)]` attributes, as written (`rename = "type"`).

@@ -4,10 +4,12 @@ use std::path::Path;
 
 use base64::Engine;
 use bytes::Bytes;
+use futures_util::FutureExt;
 use serde_json::json;
 
 use crate::{
     ByteStream, Client, Error,
+    request::unless_refused,
     structured::{from_json, set},
     types::{SpeechRequest, SttRequest, SttResponse},
 };
@@ -61,15 +63,17 @@ impl SpeechRequestBuilder {
     }
 
     /// Sends the request and returns the audio bytes. An answer that is not audio is an error.
-    pub async fn send(self) -> Result<Bytes, Error> {
-        self.stream().await?.collect(crate::client::MAX_BODY_BYTES).await
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<Bytes, Error>> + Send + 'static {
+        self.stream().then(|stream| async move { stream?.collect(crate::client::MAX_BODY_BYTES).await })
     }
 
     /// Sends the request and returns the audio as it arrives. An answer that is not audio is an error.
-    pub async fn stream(self) -> Result<ByteStream, Error> {
+    #[inline]
+    pub fn stream(self) -> impl Future<Output = Result<ByteStream, Error>> + Send + 'static {
         let client = self.client;
         let call = crate::api::builder::configure!(client.create_speech(self.request), self.retry, self.timeout);
-        call.bytes_stream().await?.expect_media("audio")
+        call.bytes_stream().map(|stream| stream?.expect_media("audio"))
     }
 
     /// Sends the request and writes the audio to `path`, as it arrives; returns the bytes written.
@@ -116,18 +120,25 @@ impl TranscriptionRequestBuilder {
     }
 
     /// Sends the request and returns the answer as the spec types it.
-    pub async fn send(self) -> Result<SttResponse, Error> {
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<SttResponse, Error>> + Send + 'static {
         if self.request.input_audio.data.is_empty() {
-            return Err(Error::InvalidRequest("no audio: add it with .file(...) or .audio(...)".into()));
+            return unless_refused(Err(Error::InvalidRequest(
+                "no audio: add it with .file(...) or .audio(...)".into(),
+            )));
         }
         let client = self.client;
-        crate::api::builder::configure!(client.create_transcription(self.request), self.retry, self.timeout)
-            .send()
-            .await
+        unless_refused(Ok(crate::api::builder::configure!(
+            client.create_transcription(self.request),
+            self.retry,
+            self.timeout
+        )
+        .send()))
     }
 
     /// Sends the request and returns the transcribed text.
-    pub async fn text(self) -> Result<String, Error> {
-        Ok(self.send().await?.text)
+    #[inline]
+    pub fn text(self) -> impl Future<Output = Result<String, Error>> + Send + 'static {
+        self.send().map(|answer| Ok(answer?.text))
     }
 }

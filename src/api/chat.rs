@@ -12,7 +12,8 @@ use tracing::Instrument;
 
 use crate::{
     Client, Error,
-    client::CallOptions,
+    client::{CallOptions, Request},
+    request::unless_refused,
     retry::RetryPolicy,
     stream::ChatStream,
     types::{
@@ -334,17 +335,19 @@ impl ChatRequestBuilder {
     pub fn stream(self) -> impl Future<Output = Result<ChatStream, Error>> + Send + 'static {
         let span = self.span(true);
         // Validated and serialized here, so that the future holds the body rather than the
-        // builder: a smaller future is cheaper to move (measured in bench/).
-        let prepared = self.prepare(true);
-        async move {
+        // builder, and holds it once (the future uses it by reference): a smaller future is
+        // cheaper to move (measured in bench/).
+        let (client, request, options) = match self.prepare(true) {
+            Ok(prepared) => prepared,
+            Err(refused) => return unless_refused(Err(refused)),
+        };
+        let future = async move {
             let started = Instant::now();
-            let (client, body, options) = prepared?;
-            let request = crate::client::Request::post_json(CHAT_PATH, body);
             let response = client.post_stream(&request, &options, started).await?.into_events()?;
             tracing::Span::current().record("status", response.status().as_u16());
             Ok(ChatStream::from_response(response, options.idle_timeout, options.total_deadline(started)))
-        }
-        .instrument(span)
+        };
+        unless_refused(Ok(future.instrument(span)))
     }
 
     /// The request as it would be sent (without `extra` fields), after validation.
@@ -359,11 +362,13 @@ impl ChatRequestBuilder {
     /// the choice and makes [`ChatResponse::text`] fail.
     pub fn send(self) -> impl Future<Output = Result<ChatResponse, Error>> + Send + 'static {
         let span = self.span(false);
-        let prepared = self.prepare(false); // as in `stream`: the future holds the body only
-        async move {
+        // As in `stream`: the future holds the body only, once.
+        let (client, request, options) = match self.prepare(false) {
+            Ok(prepared) => prepared,
+            Err(refused) => return unless_refused(Err(refused)),
+        };
+        let future = async move {
             let started = Instant::now();
-            let (client, body, options) = prepared?;
-            let request = crate::client::Request::post_json(CHAT_PATH, body);
             let result = client.execute_json::<ChatResponse>(&request, &options, started).await;
             let span = tracing::Span::current();
             span.record("latency_ms", started.elapsed().as_millis() as u64);
@@ -373,8 +378,8 @@ impl ChatRequestBuilder {
                 span.record("prompt_tokens", usage.prompt_tokens).record("completion_tokens", usage.completion_tokens);
             }
             Ok(*response)
-        }
-        .instrument(span)
+        };
+        unless_refused(Ok(future.instrument(span)))
     }
 
     /// The request's `tracing` span: model and mode now, the outcome recorded when known. Never
@@ -393,7 +398,7 @@ impl ChatRequestBuilder {
     }
 
     /// Validates, serializes and splits the builder into what the request path needs.
-    pub(crate) fn prepare(mut self, stream: bool) -> Result<(Client, Bytes, CallOptions), Error> {
+    fn prepare(mut self, stream: bool) -> Result<(Client, Request, CallOptions), Error> {
         validate(&self.request)?;
         self.request.stream = Some(stream);
         let mut body = serde_json::to_vec(&self.request).expect("generated types serialize");
@@ -410,7 +415,7 @@ impl ChatRequestBuilder {
             body = serde_json::to_vec(&fields).expect("JSON values serialize");
         }
         let options = self.client.call_options(self.retry, self.timeout, self.idle_timeout, self.total_timeout);
-        Ok((self.client, Bytes::from(body), options))
+        Ok((self.client, Request::post_json(CHAT_PATH, Bytes::from(body)), options))
     }
 }
 

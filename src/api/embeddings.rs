@@ -1,6 +1,7 @@
 //! Embeddings (`POST /embeddings`): one text or many in, one vector per input out, in input order.
 
 use base64::Engine;
+use futures_util::FutureExt;
 use serde_json::{Value, json};
 
 use crate::{
@@ -87,28 +88,35 @@ impl EmbeddingsRequestBuilder {
     }
 
     /// Sends the request and returns the answer as the spec types it.
-    pub async fn send(self) -> Result<CreateEmbeddingsResponse, Error> {
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<CreateEmbeddingsResponse, Error>> + Send + 'static {
         let client = self.client;
-        crate::api::builder::configure!(client.create_embeddings(self.request), self.retry, self.timeout).send().await
+        crate::api::builder::configure!(client.create_embeddings(self.request), self.retry, self.timeout).send()
     }
 
     /// Sends the request and returns one vector per input, in input order; an answer with fewer
     /// or more vectors than inputs is an error naming what is missing.
-    pub async fn vectors(self) -> Result<Vec<Vec<f32>>, Error> {
+    #[inline]
+    pub fn vectors(self) -> impl Future<Output = Result<Vec<Vec<f32>>, Error>> + Send + 'static {
         let inputs = match serde_json::to_value(&self.request).unwrap_or_default()["input"].as_array() {
             Some(items) => items.len(),
             None => 1,
         };
-        let vectors = self.send().await?.vectors()?;
-        if vectors.len() != inputs {
-            return Err(Error::Decode {
-                status: 200,
-                message: format!("{inputs} inputs, but the answer holds {} embeddings", vectors.len()),
-                body: String::new(),
-            });
-        }
-        Ok(vectors)
+        self.send().map(move |answer| one_per_input(answer?.vectors()?, inputs))
     }
+}
+
+/// `vectors`, if there is one per input.
+#[inline]
+fn one_per_input(vectors: Vec<Vec<f32>>, inputs: usize) -> Result<Vec<Vec<f32>>, Error> {
+    if vectors.len() != inputs {
+        return Err(Error::Decode {
+            status: 200,
+            message: format!("{inputs} inputs, but the answer holds {} embeddings", vectors.len()),
+            body: String::new(),
+        });
+    }
+    Ok(vectors)
 }
 
 impl CreateEmbeddingsResponse {

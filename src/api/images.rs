@@ -3,11 +3,13 @@
 
 use base64::Engine;
 use bytes::Bytes;
+use futures_util::FutureExt;
 use serde_json::json;
 
 use crate::{
     Client, Error,
     events::{EventStream, Progress, StreamEvent, error_in, sealed::Sealed},
+    request::unless_refused,
     structured::{from_json, set, wire},
     types::{CreateImagesEvent, ImageGenerationRequest, ImageGenerationResponse},
 };
@@ -59,22 +61,25 @@ impl ImagesRequestBuilder {
     }
 
     /// Sends the request and returns the answer as the spec types it.
-    pub async fn send(self) -> Result<ImageGenerationResponse, Error> {
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<ImageGenerationResponse, Error>> + Send + 'static {
         let client = self.client;
-        crate::api::builder::configure!(client.create_images(self.request), self.retry, self.timeout).send().await
+        crate::api::builder::configure!(client.create_images(self.request), self.retry, self.timeout).send()
     }
 
     /// Sends the request and returns the images' bytes, whatever form the answer carried them in
     /// (see [`ImageGenerationResponse::images`]).
-    pub async fn generate(self) -> Result<Vec<Image>, Error> {
+    #[inline]
+    pub fn generate(self) -> impl Future<Output = Result<Vec<Image>, Error>> + Send + 'static {
         let client = self.client.clone();
-        self.send().await?.images(&client).await
+        self.send().then(move |answer| unless_refused(answer.map(|answer| async move { answer.images(&client).await })))
     }
 
     /// Sends the request with `stream: true` and returns its events; see [`ImagesStream`].
-    pub async fn stream(self) -> Result<ImagesStream, Error> {
+    #[inline]
+    pub fn stream(self) -> impl Future<Output = Result<ImagesStream, Error>> + Send + 'static {
         let client = self.client;
-        crate::api::builder::configure!(client.create_images(self.request), self.retry, self.timeout).stream().await
+        crate::api::builder::configure!(client.create_images(self.request), self.retry, self.timeout).stream()
     }
 }
 

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -14,6 +15,7 @@ use crate::{
     Client, Error, RetryPolicy, StrictSchema,
     error::ApiError,
     events::{EventStream, Progress, StreamEvent, error_in, exactly, sealed::Sealed, stream_error},
+    request::unless_refused,
     structured::{from_json, parse_json, push, set, wire},
     types::{MessagesRequest, MessagesResult, MessagesStreamEvents},
 };
@@ -137,15 +139,19 @@ impl MessagesRequestBuilder {
     }
 
     /// Sends the request and returns the whole message.
-    pub async fn send(self) -> Result<MessagesResult, Error> {
-        let (client, request, retry, timeout) = self.into_parts()?;
-        crate::api::builder::configure!(client.create_message(request), retry, timeout).send().await
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<MessagesResult, Error>> + Send + 'static {
+        unless_refused(self.into_parts().map(|(client, request, retry, timeout)| {
+            crate::api::builder::configure!(client.create_message(request), retry, timeout).send()
+        }))
     }
 
     /// Sends the request with `stream: true` and returns its typed events; see [`MessagesStream`].
-    pub async fn stream(self) -> Result<MessagesStream, Error> {
-        let (client, request, retry, timeout) = self.into_parts()?;
-        crate::api::builder::configure!(client.create_message(request), retry, timeout).stream().await
+    #[inline]
+    pub fn stream(self) -> impl Future<Output = Result<MessagesStream, Error>> + Send + 'static {
+        unless_refused(self.into_parts().map(|(client, request, retry, timeout)| {
+            crate::api::builder::configure!(client.create_message(request), retry, timeout).stream()
+        }))
     }
 
     #[inline]
@@ -186,8 +192,9 @@ impl StreamEvent for MessagesStreamEvents {
 
 impl EventStream<MessagesStreamEvents> {
     /// Reads the whole stream and returns the message the non-streaming call would have returned.
-    pub async fn collect_message(self) -> Result<MessagesResult, Error> {
-        self.read_to_end().await?.finish()
+    #[inline]
+    pub fn collect_message(self) -> impl Future<Output = Result<MessagesResult, Error>> + Send + 'static {
+        self.read_to_end().map(|progress| progress?.finish())
     }
 }
 

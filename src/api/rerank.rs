@@ -1,10 +1,12 @@
 //! Rerank (`POST /rerank`): a query and documents in, the documents' indices and scores out, best
 //! first.
 
+use futures_util::FutureExt;
 use serde_json::json;
 
 use crate::{
     Client, Error,
+    request::unless_refused,
     structured::{from_json, push, set},
     types::{CreateRerankRequest, CreateRerankResponse},
 };
@@ -57,17 +59,24 @@ impl RerankRequestBuilder {
     }
 
     /// Sends the request and returns the answer as the spec types it.
-    pub async fn send(self) -> Result<CreateRerankResponse, Error> {
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<CreateRerankResponse, Error>> + Send + 'static {
         if self.request.documents.is_empty() {
-            return Err(Error::InvalidRequest("no documents: add them with .documents(...)".into()));
+            return unless_refused(Err(Error::InvalidRequest("no documents: add them with .documents(...)".into())));
         }
         let client = self.client;
-        crate::api::builder::configure!(client.create_rerank(self.request), self.retry, self.timeout).send().await
+        unless_refused(Ok(crate::api::builder::configure!(
+            client.create_rerank(self.request),
+            self.retry,
+            self.timeout
+        )
+        .send()))
     }
 
     /// Sends the request and returns the ranking, best first.
-    pub async fn ranked(self) -> Result<Vec<Ranked>, Error> {
-        Ok(self.send().await?.ranked())
+    #[inline]
+    pub fn ranked(self) -> impl Future<Output = Result<Vec<Ranked>, Error>> + Send + 'static {
+        self.send().map(|answer| Ok(answer?.ranked()))
     }
 }
 

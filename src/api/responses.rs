@@ -6,6 +6,7 @@
 
 use std::{borrow::Cow, time::Duration};
 
+use futures_util::FutureExt;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -14,6 +15,7 @@ use crate::{
     Client, Error, RetryPolicy, StrictSchema,
     error::ApiError,
     events::{EventStream, Progress, StreamEvent, error_in, exactly, sealed::Sealed, stream_error},
+    request::unless_refused,
     structured::{from_json, parse_json, push, set, wire},
     types::{OpenResponsesResult, ResponsesRequest, StreamEvents},
 };
@@ -176,22 +178,29 @@ impl ResponsesRequestBuilder {
     /// Sends the request and returns the whole response. A response whose `status` is `failed`
     /// is [`Error::Api`] with its error; `incomplete` is a response (see its
     /// `incomplete_details`).
-    pub async fn send(self) -> Result<OpenResponsesResult, Error> {
-        let (client, request, retry, timeout) = self.into_parts()?;
-        let response = crate::api::builder::configure!(client.create_response(request), retry, timeout).send().await?;
-        match failure(&wire(&response)) {
-            Some(mut error) => {
-                error.generation_id = Some(response.id.clone());
-                Err(Error::Api(Box::new(error)))
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<OpenResponsesResult, Error>> + Send + 'static {
+        let sent = self.into_parts().map(|(client, request, retry, timeout)| {
+            crate::api::builder::configure!(client.create_response(request), retry, timeout).send()
+        });
+        unless_refused(sent).map(|response| {
+            let response = response?;
+            match failure(&wire(&response)) {
+                Some(mut error) => {
+                    error.generation_id = Some(response.id.clone());
+                    Err(Error::Api(Box::new(error)))
+                }
+                None => Ok(response),
             }
-            None => Ok(response),
-        }
+        })
     }
 
     /// Sends the request with `stream: true` and returns its typed events; see [`ResponsesStream`].
-    pub async fn stream(self) -> Result<ResponsesStream, Error> {
-        let (client, request, retry, timeout) = self.into_parts()?;
-        crate::api::builder::configure!(client.create_response(request), retry, timeout).stream().await
+    #[inline]
+    pub fn stream(self) -> impl Future<Output = Result<ResponsesStream, Error>> + Send + 'static {
+        unless_refused(self.into_parts().map(|(client, request, retry, timeout)| {
+            crate::api::builder::configure!(client.create_response(request), retry, timeout).stream()
+        }))
     }
 
     #[inline]
@@ -258,8 +267,9 @@ impl EventStream<StreamEvents> {
     /// Text deltas are read for their text alone (a borrowed reading of `type` and `delta`), not
     /// decoded whole as the typed stream decodes them: the final response comes from the
     /// terminal event, which is decoded whole, as is every other event.
-    pub async fn collect_response(self) -> Result<OpenResponsesResult, Error> {
-        self.read_to_end().await?.finish()
+    #[inline]
+    pub fn collect_response(self) -> impl Future<Output = Result<OpenResponsesResult, Error>> + Send + 'static {
+        self.read_to_end().map(|progress| progress?.finish())
     }
 }
 

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use futures_core::Stream;
+use futures_util::FutureExt;
 use serde::{Deserialize, de::IgnoredAny};
 use serde_json::{Map, Value, json};
 
@@ -158,8 +159,8 @@ impl EventStream<ChatStreamChunk> {
     ///
     /// Chunks that carry nothing but text are read for their text alone (a borrowed reading),
     /// not decoded whole as the typed stream decodes them; every other chunk is decoded whole.
-    pub async fn collect_response(self) -> Result<ChatResponse, Error> {
-        self.read_to_end().await?.finish()
+    pub fn collect_response(self) -> impl Future<Output = Result<ChatResponse, Error>> + Send + 'static {
+        self.read_to_end().map(|progress| progress?.finish())
     }
 
     /// Only the text: the content deltas of the first choice, empty ones skipped. Chunks that

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use serde_json::json;
 
 use crate::{
@@ -44,12 +45,12 @@ impl VideoRequestBuilder {
     }
 
     /// Creates the job; returns it as first reported (usually `pending`).
-    pub async fn send(self) -> Result<VideoJob, Error> {
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<VideoJob, Error>> + Send + 'static {
         let client = self.client;
-        let job = crate::api::builder::configure!(client.create_video_job(self.request), self.retry, self.timeout)
-            .send()
-            .await?;
-        Ok(VideoJob { client, job, poll: (Duration::from_secs(2), Duration::from_secs(15)) })
+        let sent =
+            crate::api::builder::configure!(client.create_video_job(self.request), self.retry, self.timeout).send();
+        sent.map(|job| Ok(VideoJob { client, job: job?, poll: (Duration::from_secs(2), Duration::from_secs(15)) }))
     }
 }
 

@@ -408,12 +408,21 @@ impl<T: StreamEvent> EventStream<T> {
     /// error. Text events are read by [`Progress::push_text_event`], not decoded whole: nothing
     /// is handed out, so nothing pays for fields no one reads.
     #[cfg_attr(not(any(feature = "chat", feature = "responses", feature = "messages")), allow(dead_code))]
-    pub(crate) async fn read_to_end(mut self) -> Result<T::Progress, Error> {
+    ///
+    /// A plain function returning the future, which holds the stream once (an `async fn` would
+    /// hold it twice: 3,632 bytes for the Responses stream, measured with `-Zprint-type-sizes`).
+    pub(crate) fn read_to_end(mut self) -> impl Future<Output = Result<T::Progress, Error>> + Send + 'static {
         self.reading = Reading::Whole;
-        while let Some(item) = std::future::poll_fn(|cx| self.poll_item(cx)).await {
-            item?;
-        }
-        Ok(std::mem::take(&mut self.seen))
+        std::future::poll_fn(move |cx| {
+            loop {
+                match self.poll_item(cx) {
+                    Poll::Ready(Some(Ok(_))) => continue,
+                    Poll::Ready(Some(Err(e))) => return Poll::Ready(Err(e)),
+                    Poll::Ready(None) => return Poll::Ready(Ok(std::mem::take(&mut self.seen))),
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+        })
     }
 
     /// The stream as texts and typed events: text events (as [`Progress::push_text_event`] reads

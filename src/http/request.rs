@@ -7,9 +7,13 @@
 // Which parts the generated operations use depends on the areas a build enables; `full` uses all.
 #![cfg_attr(not(feature = "full"), allow(dead_code))]
 
-use std::{fmt, time::Duration};
+use std::{
+    fmt,
+    time::{Duration, Instant},
+};
 
 use bytes::Bytes;
+use futures_util::{FutureExt, future::Either};
 use reqwest::Method;
 use serde::Serialize;
 use tracing::Instrument;
@@ -154,25 +158,28 @@ impl Call {
     }
 
     /// Sends the call and decodes a JSON answer as a `T`.
-    pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        self.run(|client, request, options, started| async move {
-            client.execute_json::<T>(&request, &options, started).await.map(|(_, answer)| *answer)
+    pub(crate) fn send_json<T: serde::de::DeserializeOwned>(self) -> impl Future<Output = Result<T, Error>> {
+        self.run(|call| async move {
+            let started = Instant::now();
+            let result = call.client.execute_json::<T>(&call.request, &call.options, started).await;
+            timed(started, result.map(|(_, answer)| *answer))
         })
-        .await
     }
 
     /// Sends the call and returns the answer's bytes as they are (audio, video, file content).
-    pub(crate) async fn send_bytes(self) -> Result<Bytes, Error> {
-        self.run(
-            |client, request, options, started| async move { client.execute_bytes(&request, &options, started).await },
-        )
-        .await
+    pub(crate) fn send_bytes(self) -> impl Future<Output = Result<Bytes, Error>> {
+        self.run(|call| async move {
+            let started = Instant::now();
+            timed(started, call.client.execute_bytes(&call.request, &call.options, started).await)
+        })
     }
 
     /// Sends the call with `"stream": true` in its JSON body and returns the event stream once it
     /// has started. Errors before the start are retried like any call; a started stream never is.
     #[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
-    pub(crate) async fn send_stream<T: crate::StreamEvent>(mut self) -> Result<crate::EventStream<T>, Error> {
+    pub(crate) fn send_stream<T: crate::StreamEvent>(
+        mut self,
+    ) -> impl Future<Output = Result<crate::EventStream<T>, Error>> {
         if let Some((_, body)) = &mut self.body {
             let fields = match body {
                 Body::Bytes(bytes) => serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(bytes).ok(),
@@ -186,49 +193,57 @@ impl Call {
                 None => self.keep(Error::InvalidRequest("a streamed request needs a JSON object body".into())),
             }
         }
-        self.run(|client, request, options, started| async move {
-            let (idle, total) = (options.idle_timeout, options.total_deadline(started));
-            match client.post_stream(&request, &options, started).await? {
-                crate::client::Started::Events(response) => {
+        self.run(|call| async move {
+            let started = Instant::now();
+            let (idle, total) = (call.options.idle_timeout, call.options.total_deadline(started));
+            let result = match call.client.post_stream(&call.request, &call.options, started).await {
+                Err(error) => Err(error),
+                Ok(crate::client::Started::Events(response)) => {
                     tracing::Span::current().record("status", response.status().as_u16());
                     Ok(crate::EventStream::from_response(response, idle, total))
                 }
                 // A server that ignored `stream: true` ("non-streaming providers ignore this
                 // flag"): its whole answer as the events it stands for, where the event type has
                 // such a reading.
-                crate::client::Started::Whole { status, content_type, body } => {
+                Ok(crate::client::Started::Whole { status, content_type, body }) => {
                     tracing::Span::current().record("status", status);
                     let whole = content_type.contains("json").then(|| T::from_whole(&body)).flatten();
                     match whole {
-                        Some(sse) => Ok(crate::EventStream::from_sse(sse?, idle, total)),
+                        Some(sse) => sse.map(|sse| crate::EventStream::from_sse(sse, idle, total)),
                         None => Err(crate::client::not_events(status, &content_type, &body)),
                     }
                 }
-            }
+            };
+            timed(started, result)
         })
-        .await
     }
 
     /// Sends the call and returns the answer's body as it arrives (video, file content, audio).
-    pub(crate) async fn send_byte_stream(self) -> Result<crate::ByteStream, Error> {
-        self.run(|client, request, options, started| async move {
-            client.execute_streamed(&request, &options, started).await
+    pub(crate) fn send_byte_stream(self) -> impl Future<Output = Result<crate::ByteStream, Error>> {
+        self.run(|call| async move {
+            let started = Instant::now();
+            timed(started, call.client.execute_streamed(&call.request, &call.options, started).await)
         })
-        .await
     }
 
     /// Sends the call; the answer has no body worth reading.
-    pub(crate) async fn send_empty(self) -> Result<(), Error> {
-        self.send_bytes().await.map(drop)
+    pub(crate) fn send_empty(self) -> impl Future<Output = Result<(), Error>> {
+        self.send_bytes().map(|result| result.map(drop))
     }
 
-    async fn run<T, F, Fut>(self, execute: F) -> Result<T, Error>
+    /// The call's future: `execute` on the call made ready, inside the call's span, or the
+    /// problem found while building it.
+    ///
+    /// A plain function, not an `async fn`, and `execute`'s future uses the ready call by
+    /// reference: each layer of `async fn` kept its own copy of the call (a Responses request's
+    /// future was 3,752 bytes, measured with `-Zprint-type-sizes`; 712 now, see
+    /// `the_request_paths_futures_hold_each_part_once`).
+    fn run<T, Fut>(self, execute: impl FnOnce(Ready) -> Fut) -> impl Future<Output = Result<T, Error>>
     where
-        F: FnOnce(Client, Request, CallOptions, std::time::Instant) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
         if let Some(problem) = self.problem {
-            return Err(problem);
+            return unless_refused(Err(problem));
         }
         let span = tracing::info_span!(
             "openrouter.call",
@@ -241,16 +256,37 @@ impl Call {
         let options = self.client.call_options(self.retry, self.timeout, None, None);
         let request =
             Request { method: self.method, path: self.path, query: self.query, headers: self.headers, body: self.body };
-        let client = self.client;
-        async move {
-            let started = std::time::Instant::now();
-            let result = execute(client, request, options, started).await;
-            tracing::Span::current().record("latency_ms", started.elapsed().as_millis() as u64);
-            result
-        }
-        .instrument(span)
-        .await
+        unless_refused(Ok(execute(Ready { client: self.client, request, options }).instrument(span)))
     }
+}
+
+/// One future for a request that may have been refused before sending: `sent`'s, or the refusal.
+///
+/// For the functions that return a request's future without being `async fn`s themselves: an
+/// `async fn` keeps its arguments (a builder, a typed request) for as long as its future lives,
+/// beside the future that uses them.
+pub(crate) fn unless_refused<T, F>(sent: Result<F, Error>) -> impl Future<Output = Result<T, Error>>
+where
+    F: Future<Output = Result<T, Error>>,
+{
+    match sent {
+        Ok(sent) => Either::Right(sent),
+        // Not `std::future::ready(Err(..))`, which would be as large as the answer type.
+        Err(refused) => Either::Left(async move { Err(refused) }),
+    }
+}
+
+/// A call ready to send, which the future of [`Call::run`]'s `execute` owns and uses by reference.
+struct Ready {
+    client: Client,
+    request: Request,
+    options: CallOptions,
+}
+
+/// `result`, with the call's latency since `started` recorded on its span.
+fn timed<T>(started: Instant, result: Result<T, Error>) -> Result<T, Error> {
+    tracing::Span::current().record("latency_ms", started.elapsed().as_millis() as u64);
+    result
 }
 
 #[cfg(test)]

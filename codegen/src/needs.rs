@@ -3,7 +3,7 @@
 //! A spec without an operation or type that an enabled feature's conveniences use would fail to
 //! compile inside `src/`, with an error a maintainer must trace by hand. `build.rs` checks
 //! [`NEEDS`] first and stops with a message naming the feature, what is missing and the spec
-//! version. `codegen/tests/needs.rs` keeps the table equal to what `src/` really uses.
+//! version. `codegen/tests/generator/needs.rs` keeps the table equal to what `src/` really uses.
 
 /// One hand-written file's needs.
 #[derive(Debug)]

@@ -76,7 +76,7 @@ fn count_operations(document: &Value) -> usize {
 }
 
 /// The rows as a markdown table: the README's history table, kept equal to it by
-/// `codegen/tests/replay.rs`. "compiles" is what the build script will do with every feature on;
+/// `codegen/tests/generator/replay.rs`. "compiles" is what the build script will do with every feature on;
 /// `.ci/replay` checks it with cargo for each version that generates.
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::from(

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-const PAGE: &str = include_str!("fixtures/send-chat-completion-request.md");
+const PAGE: &str = include_str!("../fixtures/send-chat-completion-request.md");
 
 /// The page's YAML block, as the crate vendored it before it moved to the published spec.
 fn vendored() -> String {

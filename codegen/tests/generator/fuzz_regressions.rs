@@ -38,7 +38,7 @@ fn mangled_shapes_are_errors_not_panics() {
 
 #[test]
 fn a_document_the_generator_cannot_read_is_an_error_naming_the_spot() {
-    let text = include_str!("../../openapi/openrouter.yaml");
+    let text = include_str!("../../../openapi/openrouter.yaml");
     let mut spec = openrouter_bindings_codegen::normalized(text, &["full"]).unwrap();
     // Not OpenAPI 3.0: caught with its path before progenitor sees it.
     spec["components"]["schemas"]["Usage"]["type"] = serde_json::json!(["object", "null"]);

@@ -3,8 +3,8 @@
 
 use openrouter_bindings_codegen::summary::{Verdict, summarize};
 
-const OLD: &str = include_str!("fixtures/history/openrouter-openapi.2026-07-31.yaml");
-const NEW: &str = include_str!("fixtures/history/openrouter-openapi.2026-08-22.yaml");
+const OLD: &str = include_str!("../fixtures/history/openrouter-openapi.2026-07-31.yaml");
+const NEW: &str = include_str!("../fixtures/history/openrouter-openapi.2026-08-22.yaml");
 
 #[test]
 fn the_summary_of_a_real_update_names_what_changed() {

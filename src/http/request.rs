@@ -261,6 +261,7 @@ impl Call {
 }
 
 /// One future for a request that may have been refused before sending: `sent`'s, or the refusal.
+/// (Also for a step that follows another which may have failed, as images' `generate()`.)
 ///
 /// For the functions that return a request's future without being `async fn`s themselves: an
 /// `async fn` keeps its arguments (a builder, a typed request) for as long as its future lives,

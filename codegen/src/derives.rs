@@ -1047,32 +1047,35 @@ mod tests {
         let normalized = crate::normalized(&text, &["full"]).unwrap();
         let (roots, _) = crate::operations::roots(&normalized);
         let roots: Vec<&str> = roots.iter().map(String::as_str).collect();
-        let code = crate::generate_from(&text, normalized.clone()).unwrap().code;
-        let mut file: syn::File = syn::parse_str(&code).unwrap();
+        let run = crate::build_every_area(&text);
+        let mut file: syn::File = syn::parse_str(&run.as_ref().as_ref().unwrap().code).unwrap();
         let mut items = Vec::new();
         collect_items(&mut file.items, &mut items);
         let reachable = reachable_types(&items, &roots);
         let enums: Vec<&ItemEnum> =
             items.iter().filter_map(|i| if let Item::Enum(e) = &**i { Some(e) } else { None }).collect();
-        let structs: Vec<&syn::ItemStruct> =
-            items.iter().filter_map(|i| if let Item::Struct(s) = &**i { Some(s) } else { None }).collect();
         let is_open = |e: &ItemEnum| e.variants.iter().any(|v| v.ident == "Unknown");
-        let payload_of_open_union = |name: &str| {
-            enums
-                .iter()
-                .any(|e| is_open(e) && e.variants.iter().any(|v| v.fields.iter().any(|f| tokens(&f.ty) == name)))
-        };
+        // The types each open enum's variants carry, and each struct's field types: printed once,
+        // not once per enum checked.
+        let payloads_of_open_unions: std::collections::BTreeSet<String> = enums
+            .iter()
+            .filter(|e| is_open(e))
+            .flat_map(|e| e.variants.iter().flat_map(|v| v.fields.iter().map(|f| tokens(&f.ty))))
+            .collect();
+        let struct_fields: Vec<(String, std::collections::BTreeSet<String>)> = items
+            .iter()
+            .filter_map(|i| if let Item::Struct(s) = &**i { Some(s) } else { None })
+            .map(|s| (s.ident.to_string(), s.fields.iter().map(|f| tokens(&f.ty)).collect()))
+            .collect();
         let mut closed = Vec::new();
         for e in enums.iter().filter(|e| reachable.contains(&e.ident.to_string())) {
             let name = e.ident.to_string();
-            let known_half = enums
-                .iter()
-                .any(|o| is_open(o) && o.variants.iter().any(|v| v.fields.iter().any(|f| tokens(&f.ty) == name)));
+            let known_half = payloads_of_open_unions.contains(&name);
             let tag_of_open_branch = e.variants.len() == 1
-                && structs
+                && struct_fields
                     .iter()
-                    .filter(|s| s.fields.iter().any(|f| tokens(&f.ty) == name))
-                    .all(|s| payload_of_open_union(&s.ident.to_string()));
+                    .filter(|(_, fields)| fields.contains(&name))
+                    .all(|(holder, _)| payloads_of_open_unions.contains(holder));
             // A union of JSON kinds (`String | Array`, `Number | String`) chooses by the value's
             // type, not by a name a newer API could add.
             let json_kinds = e.variants.iter().all(|v| {
@@ -1211,8 +1214,8 @@ mod tests {
         let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openrouter.yaml")).unwrap();
         let normalized = crate::normalized(&text, &["full"]).unwrap();
         let (_, bodies) = crate::operations::roots(&normalized);
-        let code = crate::generate_from(&text, normalized.clone()).unwrap().code;
-        let mut file: syn::File = syn::parse_str(&code).unwrap();
+        let run = crate::build_every_area(&text);
+        let mut file: syn::File = syn::parse_str(&run.as_ref().as_ref().unwrap().code).unwrap();
         let mut items = Vec::new();
         collect_items(&mut file.items, &mut items);
         let has_new = |name: &str| {

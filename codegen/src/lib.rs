@@ -70,7 +70,7 @@ pub struct Output {
 }
 
 /// An error that names where in the spec the pipeline gave up.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Error(pub String);
 
 impl std::fmt::Display for Error {
@@ -114,6 +114,15 @@ pub fn normalized_and_renamed(spec_text: &str, areas: &[&str]) -> Result<(Value,
 /// response side is opened so that unknown values decode (see [`normalize::open_response_side`]).
 pub fn build(spec_text: &str, areas: &[&str]) -> Result<Output, Error> {
     generate_from(spec_text, normalized(spec_text, areas)?)
+}
+
+/// [`build`] with every area on, run once per spec text in this process and shared between
+/// threads. The refresh tools and the generator's tests ask for the same
+/// version more than once (the replay and the summary of one history, a version summarized with
+/// itself), and each run takes seconds.
+pub fn build_every_area(spec_text: &str) -> std::sync::Arc<Result<Output, Error>> {
+    static RUNS: util::OncePerText<Result<Output, Error>> = util::OncePerText::new();
+    RUNS.get(spec_text, || build(spec_text, &["full"]))
 }
 
 /// Generates from an already normalized document (split out so tests can feed one in).

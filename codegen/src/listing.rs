@@ -24,7 +24,7 @@ use syn::{Fields, FnArg, ImplItem, Item, ReturnType, Type, Visibility};
 use crate::Error;
 
 /// The public API of generated code: its operations and types, by name.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Api {
     /// Method name on `Client` → the operation.
     pub operations: BTreeMap<String, Operation>,
@@ -92,9 +92,16 @@ impl Api {
         Ok(api)
     }
 
-    /// The API a spec (or docs page) generates with every area on.
+    /// The API a spec (or docs page) generates with every area on, listed once per spec text in
+    /// this process (see [`crate::build_every_area`]).
     pub fn of_spec(spec_text: &str) -> Result<Api, Error> {
-        Api::of(&crate::build(&crate::page::extract_spec(spec_text)?, &["full"])?.code)
+        static APIS: crate::util::OncePerText<Result<Api, Error>> = crate::util::OncePerText::new();
+        let spec = crate::page::extract_spec(spec_text)?;
+        let api = APIS.get(&spec, || match &*crate::build_every_area(&spec) {
+            Ok(output) => Api::of(&output.code),
+            Err(e) => Err(e.clone()),
+        });
+        (*api).clone()
     }
 
     /// The listing: one line per operation, setter, type, field and variant.

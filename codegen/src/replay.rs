@@ -27,7 +27,7 @@ pub fn replay(version: &str, text: &str) -> Row {
     let operations = count_operations(&document);
     let schemas = document.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |s| s.len());
     let mut unmet = Vec::new();
-    let generated = match std::panic::catch_unwind(|| crate::build(text, &["full"])) {
+    let generated = match std::panic::catch_unwind(|| crate::build_every_area(text)).as_deref() {
         Ok(Ok(output)) => {
             let features: Vec<&str> = crate::needs::NEEDS.iter().map(|n| n.feature).collect();
             unmet = crate::needs::unmet(&output.code, &features);
@@ -38,7 +38,7 @@ pub fn replay(version: &str, text: &str) -> Row {
                 false => Err(format!("{operations} operations in the spec, but {builders} generated")),
             }
         }
-        Ok(Err(e)) => Err(e.0),
+        Ok(Err(e)) => Err(e.0.clone()),
         Err(panic) => Err(format!(
             "the pipeline panicked: {}",
             panic.downcast_ref::<String>().map(String::as_str).or(panic.downcast_ref::<&str>().copied()).unwrap_or("?")

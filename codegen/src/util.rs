@@ -1,7 +1,43 @@
 //! Small helpers over `serde_json::Value` shared by the passes.
 
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex, OnceLock, PoisonError},
+};
+
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+
+/// Values made once per text in this process and shared between threads: a thread asking for a
+/// text another thread is making waits for it instead of making it again. They stay in memory
+/// until the process ends.
+pub struct OncePerText<T>(Mutex<BTreeMap<String, Arc<OnceLock<Arc<T>>>>>);
+
+impl<T> OncePerText<T> {
+    /// An empty memo, for a `static`.
+    pub const fn new() -> Self {
+        OncePerText(Mutex::new(BTreeMap::new()))
+    }
+
+    /// The value of `text`, made with `make` by the first thread to ask. A `make` that panics
+    /// leaves nothing behind: the next caller makes it again.
+    pub fn get(&self, text: &str, make: impl FnOnce() -> T) -> Arc<T> {
+        let slot = {
+            let mut slots = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            match slots.get(text) {
+                Some(slot) => slot.clone(),
+                None => slots.entry(text.to_owned()).or_default().clone(),
+            }
+        };
+        slot.get_or_init(|| Arc::new(make())).clone()
+    }
+}
+
+impl<T> Default for OncePerText<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 /// Visits every JSON object in `value`, children first, so a rewrite sees already-rewritten children.
 pub fn walk_objects(value: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
@@ -95,4 +131,37 @@ pub fn operations(spec: &Value) -> Vec<(&str, &str, &Value)> {
                 .map(move |(method, op)| (method.as_str(), path.as_str(), op))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::OncePerText;
+
+    #[test]
+    fn each_text_is_made_once_across_threads_and_a_panic_leaves_nothing_behind() {
+        let memo = OncePerText::new();
+        let made = AtomicUsize::new(0);
+        let make = |text: &str| {
+            made.fetch_add(1, Ordering::SeqCst);
+            // Long enough that the other threads ask while this one is making it.
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            text.len()
+        };
+        let lengths: Vec<usize> = std::thread::scope(|scope| {
+            let threads: Vec<_> = ["abc", "abc", "abc", "abcd"]
+                .into_iter()
+                .map(|text| scope.spawn(|| *memo.get(text, || make(text))))
+                .collect();
+            threads.into_iter().map(|thread| thread.join().unwrap()).collect()
+        });
+        assert_eq!(lengths, [3, 3, 3, 4]);
+        assert_eq!(made.load(Ordering::SeqCst), 2, "one make per distinct text");
+        assert_eq!(*memo.get("abc", || unreachable!("made already")), 3);
+
+        let panicked = std::panic::catch_unwind(|| memo.get("boom", || panic!("make failed")));
+        assert!(panicked.is_err());
+        assert_eq!(*memo.get("boom", || 7), 7, "the next caller makes it again");
+    }
 }

@@ -83,7 +83,8 @@ fn the_needs_table_is_what_src_uses() {
 #[test]
 fn an_older_spec_is_told_apart_by_feature() {
     let spec = include_str!("../fixtures/history/openrouter-openapi.2026-05-29.yaml");
-    let output = openrouter_bindings_codegen::build(spec, &["full"]).unwrap();
+    let run = openrouter_bindings_codegen::build_every_area(spec);
+    let output = run.as_ref().as_ref().unwrap();
     let features: Vec<&str> = NEEDS.iter().map(|n| n.feature).collect();
     let unmet = openrouter_bindings_codegen::needs::unmet(&output.code, &features);
     let message = openrouter_bindings_codegen::needs::message(&unmet, "old.yaml", spec, &output.spec_version);

@@ -1,7 +1,7 @@
 //! What changed between two versions of the spec, in Markdown (the refresh pull request's body):
 //! `cargo run -p openrouter-bindings-codegen --bin spec-summary -- OLD NEW`.
 //!
-//! `-- --listing SPEC`: the public API listing of one spec (what `codegen/tests/api.rs` snapshots).
+//! `-- --listing SPEC`: the public API listing of one spec (what `codegen/tests/generator/api.rs` snapshots).
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,9 +1,9 @@
 //! The generator's integration tests, one binary: each file is a module, so that the generator
 //! and its parsers are linked once, each spec is generated once with every area on however many
-//! tests read it (`build_every_area`), and the tests run side by side. `tests/api.rs` keeps its
-//! own binary: its insta snapshot is named after it. Run one part with a filter:
+//! tests read it (`build_every_area`), and the tests run side by side. Run one part with a filter:
 //! `cargo test --test generator -- needs::`.
 
+mod api;
 mod areas;
 mod fuzz_regressions;
 mod names;

@@ -117,9 +117,9 @@ pub fn build(spec_text: &str, areas: &[&str]) -> Result<Output, Error> {
 }
 
 /// [`build`] with every area on, run once per spec text in this process and shared between
-/// threads. The refresh tools and the generator's tests ask for the same
-/// version more than once (the replay and the summary of one history, a version summarized with
-/// itself), and each run takes seconds.
+/// threads. The refresh tools and the generator's tests ask for the same version more than once
+/// (the replay and the summary of one history, a version summarized with itself), and each run
+/// takes seconds.
 pub fn build_every_area(spec_text: &str) -> std::sync::Arc<Result<Output, Error>> {
     static RUNS: util::OncePerText<Result<Output, Error>> = util::OncePerText::new();
     RUNS.get(spec_text, || build(spec_text, &["full"]))

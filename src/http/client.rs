@@ -869,6 +869,10 @@ mod tests {
         let chunk = Bytes::from_static(b"{\"id\":\"gen-1\"}");
         let read = read_body(response_of(vec![chunk.clone()], false), "h").await.unwrap();
         assert_eq!((read.as_ptr(), read.len()), (chunk.as_ptr(), chunk.len()), "the chunk itself, not a copy");
+        // Empty chunks around it (a stream's end can be one) start no copy either.
+        let around = vec![Bytes::new(), chunk.clone(), Bytes::new()];
+        let read = read_body(response_of(around, false), "h").await.unwrap();
+        assert_eq!((read.as_ptr(), read.len()), (chunk.as_ptr(), chunk.len()), "empty chunks start a copy");
 
         let parts = ["{\"a\":", "", "1,\"b\"", ":[2]}"].map(Bytes::from).to_vec();
         let read = read_body(response_of(parts, false), "h").await.unwrap();

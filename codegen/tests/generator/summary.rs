@@ -33,6 +33,8 @@ fn the_summary_of_a_real_update_names_what_changed() {
     }
 }
 
+/// The API side of both is one listing (`Api::of_spec` lists a text once per process): that the
+/// generator gives the same code for the same spec each time is the snapshots' to show.
 #[test]
 fn a_spec_compared_with_itself_has_no_changes() {
     let summary = summarize(NEW, NEW).unwrap();

@@ -770,6 +770,10 @@ impl ClientBuilder {
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
+                #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+                {
+                    builder = builder.tls_backend_preconfigured(crate::http::tls::platform_config()?);
+                }
                 builder.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
         };

@@ -16,3 +16,5 @@ pub(crate) mod request;
 pub(crate) mod retry;
 #[cfg(any(feature = "chat", feature = "responses", feature = "messages", feature = "images"))]
 pub(crate) mod sse;
+#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+pub(crate) mod tls;

@@ -22,4 +22,6 @@ mod responses;
 mod serde_shapes;
 mod stream;
 mod timeouts;
+#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+mod tls;
 mod user_programs;

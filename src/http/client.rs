@@ -700,7 +700,9 @@ impl ClientBuilder {
     /// Uses your own `reqwest::Client` (its proxies, TLS) instead of building one. Its own
     /// settings apply as they are: build it with `redirect::Policy::none()` (or 307/308 only) so
     /// that a redirect never turns a POST into a GET, and without a total `timeout`, which would
-    /// cut long streams.
+    /// cut long streams. For HTTPS, give your `reqwest` dependency a TLS feature of its own (its
+    /// default `rustls`, or `native-tls`): this crate's `rustls` feature builds reqwest without a
+    /// crypto provider, and configures ring only for the client it builds itself.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -766,13 +768,9 @@ impl ClientBuilder {
                         attempt.stop()
                     }
                 });
-                let mut builder = reqwest::Client::builder().redirect(redirects);
+                let mut builder = http_builder()?.redirect(redirects);
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
-                }
-                #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
-                {
-                    builder = builder.tls_backend_preconfigured(crate::http::tls::platform_config()?);
                 }
                 builder.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
@@ -790,6 +788,15 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// A `reqwest` client builder with the crate's TLS (see `tls`): without it, reqwest built with
+/// `rustls-no-provider` has no cryptography to offer, and panics.
+pub(crate) fn http_builder() -> Result<reqwest::ClientBuilder, Error> {
+    let builder = reqwest::Client::builder();
+    #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+    let builder = builder.tls_backend_preconfigured(crate::http::tls::platform_config()?);
+    Ok(builder)
 }
 
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {

@@ -48,7 +48,7 @@ impl AsRef<Path> for Scratch {
 
 /// The body bytes of one raw POST, as a client receives them.
 async fn raw_post(base: &str, path: &str, body: serde_json::Value) -> (u16, Vec<u8>) {
-    let response = reqwest::Client::new()
+    let response = crate::common::raw_http()
         .post(format!("{base}/{path}"))
         .bearer_auth(MOCK_API_KEY)
         .json(&body)

@@ -204,7 +204,7 @@ async fn every_request_the_builder_makes_passes_prism_validation() {
         // directly and only validated).
         let mut body = request.build().unwrap();
         body.stream = Some(true);
-        let answer = reqwest::Client::new()
+        let answer = crate::common::raw_http()
             .post(format!("{}/chat/completions", prism.url))
             .bearer_auth("k")
             .json(&body)
@@ -239,7 +239,7 @@ async fn five_hundred_random_spec_valid_responses_all_decode() {
     let mut decoded = 0;
     let mut with_unknown_fields = 0;
     for i in 0..500 {
-        let raw = reqwest::Client::new()
+        let raw = crate::common::raw_http()
             .post(format!("{}/chat/completions", prism.url))
             .bearer_auth("k")
             .json(&serde_json::json!({"messages": [{"role": "user", "content": format!("n{i}")}]}))

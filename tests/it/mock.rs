@@ -29,7 +29,7 @@ async fn streams_like_openrouter_and_matches_the_plain_response() {
     let plain = mock.client().chat("m").user("hi").send().await.unwrap();
 
     // The raw bytes: keep-alive comments first, a usage-only chunk, then [DONE].
-    let raw = reqwest::Client::new()
+    let raw = crate::common::raw_http()
         .post(format!("{}/chat/completions", mock.url()))
         .bearer_auth("k")
         .json(&json!({"messages": [{"role": "user", "content": "hi"}], "stream": true}))
@@ -126,7 +126,7 @@ async fn delays_make_timeouts_fire() {
 #[tokio::test]
 async fn requests_that_do_not_match_the_spec_get_a_400_envelope() {
     let mock = MockServer::start().await;
-    let http = reqwest::Client::new();
+    let http = crate::common::raw_http();
     let url = format!("{}/chat/completions", mock.url());
     let bad = http
         .post(&url)

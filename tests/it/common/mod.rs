@@ -246,3 +246,12 @@ pub fn completion(text: &str) -> serde_json::Value {
 pub fn envelope(code: u16, message: &str, metadata: serde_json::Value) -> serde_json::Value {
     serde_json::json!({"error": {"code": code, "message": message, "metadata": metadata}, "user_id": "user_1"})
 }
+
+/// A plain `reqwest` client, for talking to a local server directly. The crate builds reqwest
+/// without a crypto provider of reqwest's own (it configures ring itself), so a bare
+/// `reqwest::Client::new()` would panic here: ring is installed as this test process's default.
+pub fn raw_http() -> reqwest::Client {
+    #[cfg(feature = "rustls")]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}

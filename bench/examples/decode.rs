@@ -33,71 +33,6 @@ struct FloorDelta {
     content: Option<String>,
 }
 
-/// Every field the small response carries, with plain serde derives and no leniency: how much of
-/// the gap to the floor is decoding every field, and how much is the lenient decoding rules.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainResponse {
-    id: String,
-    provider: Option<String>,
-    model: String,
-    object: String,
-    created: Option<u64>,
-    system_fingerprint: Option<String>,
-    choices: Vec<PlainChoice>,
-    usage: Option<PlainUsage>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainChoice {
-    index: Option<u32>,
-    logprobs: Option<serde_json::Value>,
-    finish_reason: Option<String>,
-    native_finish_reason: Option<String>,
-    message: PlainMessage,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainMessage {
-    role: String,
-    content: Option<String>,
-    refusal: Option<String>,
-    reasoning: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainUsage {
-    prompt_tokens: u64,
-    completion_tokens: u64,
-    total_tokens: u64,
-    cost: Option<f64>,
-    is_byok: Option<bool>,
-    prompt_tokens_details: Option<PlainCached>,
-    completion_tokens_details: Option<PlainReasoning>,
-    cost_details: Option<PlainCostDetails>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainCached {
-    cached_tokens: Option<u64>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainReasoning {
-    reasoning_tokens: Option<u64>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainCostDetails {
-    upstream_inference_cost: Option<f64>,
-}
-
 /// What the floor reads of a chunk or response.
 fn read(floor: FloorChunk) -> (Option<String>, Option<String>) {
     let choice = floor.choices.into_iter().next().expect("a choice");
@@ -159,8 +94,9 @@ fn small() {
         time(15, 100_000, || drop(black_box(serde_json::from_slice::<ChatResponse>(black_box(&small)).unwrap())));
     println!("one small response ({} bytes, the small-request workload's):", small.len());
     println!("  floor struct                             {floor:>8.0} ns");
-    let plain =
-        time(15, 100_000, || drop(black_box(serde_json::from_slice::<PlainResponse>(black_box(&small)).unwrap())));
+    let plain = time(15, 100_000, || {
+        drop(black_box(serde_json::from_slice::<fixtures::PlainResponse>(black_box(&small)).unwrap()))
+    });
     println!("  plain serde struct (every field)         {plain:>8.0} ns   ratio {:.2}x", floor / plain);
     println!("  generated ChatResponse (every field)     {typed:>8.0} ns   ratio {:.2}x", floor / typed);
 }

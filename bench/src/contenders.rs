@@ -6,7 +6,7 @@ use std::any::Any;
 use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::fixtures::Outcome;
+use crate::fixtures::{Outcome, PlainResponse};
 
 pub const MODEL: &str = "anthropic/claude-sonnet-4";
 pub const PROMPT: &str = "Write about the world.";
@@ -19,10 +19,19 @@ pub enum Kind {
     Crate,
     AsyncOpenAi,
     OpenRouterRs,
+    FloorAllFields,
+    FloorTyped,
 }
 
 impl Kind {
     pub const ALL: [Kind; 4] = [Kind::Floor, Kind::Crate, Kind::AsyncOpenAi, Kind::OpenRouterRs];
+
+    /// Parts of the crate's cost, run only when `BENCH_CLIENTS` names them, on the request
+    /// workloads (`small`, `large`): the floor's HTTP with every field of the answer decoded by
+    /// plain serde derives (`floor-all-fields`), or by the crate's generated `ChatResponse`
+    /// (`floor-typed`). Between the floor, these two and the crate: what decoding every field
+    /// costs, what the crate's decoding rules add, and what its request path adds.
+    pub const PARTS: [Kind; 2] = [Kind::FloorAllFields, Kind::FloorTyped];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -30,6 +39,8 @@ impl Kind {
             Kind::Crate => "openrouter-bindings",
             Kind::AsyncOpenAi => "async-openai 0.43.0",
             Kind::OpenRouterRs => "openrouter-rs 0.23.0",
+            Kind::FloorAllFields => "floor-all-fields",
+            Kind::FloorTyped => "floor-typed",
         }
     }
 
@@ -39,7 +50,7 @@ impl Kind {
     }
 
     pub fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.short_name() == name)
+        Kind::ALL.into_iter().chain(Kind::PARTS).find(|k| k.short_name() == name)
     }
 }
 
@@ -49,6 +60,10 @@ pub enum Contender {
     Crate(openrouter_bindings::Client),
     AsyncOpenAi(async_openai::Client<async_openai::config::OpenAIConfig>),
     OpenRouterRs(openrouter_rs::OpenRouterClient),
+    /// The floor's HTTP, every field decoded by plain serde (see [`Kind::PARTS`]).
+    FloorAllFields(Floor),
+    /// The floor's HTTP, the answer decoded as the crate's `ChatResponse` (see [`Kind::PARTS`]).
+    FloorTyped(Floor),
 }
 
 type Result<T> = std::result::Result<T, String>;
@@ -60,11 +75,9 @@ fn err(e: impl std::fmt::Display) -> String {
 impl Contender {
     pub fn new(kind: Kind, base_url: &str) -> Contender {
         match kind {
-            Kind::Floor => Contender::Floor(Floor {
-                http: reqwest::Client::new(),
-                url: format!("{base_url}/chat/completions"),
-                auth: format!("Bearer {KEY}"),
-            }),
+            Kind::Floor => Contender::Floor(Floor::new(base_url)),
+            Kind::FloorAllFields => Contender::FloorAllFields(Floor::new(base_url)),
+            Kind::FloorTyped => Contender::FloorTyped(Floor::new(base_url)),
             Kind::Crate => Contender::Crate(
                 openrouter_bindings::Client::builder().api_key(KEY).base_url(base_url).build().unwrap(),
             ),
@@ -81,6 +94,25 @@ impl Contender {
     pub async fn complete(&self) -> Result<Outcome> {
         match self {
             Contender::Floor(floor) => floor.complete().await,
+            Contender::FloorAllFields(floor) => {
+                let bytes = floor.send(false).await?.bytes().await.map_err(err)?;
+                let response: PlainResponse = serde_json::from_slice(&bytes).map_err(err)?;
+                let choice = response.choices.into_iter().next().ok_or("no choice")?;
+                Ok(Outcome {
+                    text: choice.message.content.unwrap_or_default(),
+                    finish_reason: choice.finish_reason.unwrap_or_default(),
+                    completion_tokens: response.usage.map_or(0, |u| u.completion_tokens),
+                })
+            }
+            Contender::FloorTyped(floor) => {
+                let bytes = floor.send(false).await?.bytes().await.map_err(err)?;
+                // Boxed where decoded, as the crate's own request path does.
+                let response: Box<openrouter_bindings::types::ChatResponse> =
+                    serde_json::from_slice(&bytes).map_err(err)?;
+                let finish_reason = json_name(&response.finish_reason());
+                let completion_tokens = response.usage().map_or(0, |u| u.completion_tokens);
+                Ok(Outcome { text: response.into_text().map_err(err)?, finish_reason, completion_tokens })
+            }
             Contender::Crate(client) => {
                 let response = client.chat(MODEL).user(PROMPT).send().await.map_err(err)?;
                 let finish_reason = json_name(&response.finish_reason());
@@ -117,6 +149,7 @@ impl Contender {
     pub async fn stream(&self) -> Result<(Outcome, usize)> {
         match self {
             Contender::Floor(floor) => floor.stream().await,
+            Contender::FloorAllFields(_) | Contender::FloorTyped(_) => Err(PARTS_ONLY.into()),
             Contender::Crate(client) => {
                 let stream = client.chat(MODEL).user(PROMPT).stream().await.map_err(err)?;
                 read_to_end(stream, |chunk, out| {
@@ -169,6 +202,7 @@ impl Contender {
     pub async fn hold_stream(&self, chunks: usize) -> Result<Box<dyn Any + Send>> {
         match self {
             Contender::Floor(floor) => floor.hold_stream(chunks).await,
+            Contender::FloorAllFields(_) | Contender::FloorTyped(_) => Err(PARTS_ONLY.into()),
             Contender::Crate(client) => {
                 hold(client.chat(MODEL).user(PROMPT).stream().await.map_err(err)?, chunks).await
             }
@@ -278,7 +312,18 @@ struct FloorUsage {
     completion_tokens: u64,
 }
 
+/// What the parts of [`Kind::PARTS`] answer on a stream workload.
+const PARTS_ONLY: &str = "a part of the crate's cost, measured on the request workloads only";
+
 impl Floor {
+    fn new(base_url: &str) -> Floor {
+        Floor {
+            http: reqwest::Client::new(),
+            url: format!("{base_url}/chat/completions"),
+            auth: format!("Bearer {KEY}"),
+        }
+    }
+
     async fn send(&self, stream: bool) -> Result<reqwest::Response> {
         let body = serde_json::to_vec(&FloorRequest {
             model: MODEL,

@@ -53,6 +53,72 @@ pub fn response(text: &str) -> (Vec<u8>, Outcome) {
     (serde_json::to_vec(&body).unwrap(), outcome)
 }
 
+/// Every field the small response ([`response`]) carries, with plain serde derives and no
+/// leniency: how much of the gap to the floor is decoding every field, and how much is the
+/// crate's decoding rules (`examples/decode.rs`, and the `floor-all-fields` client).
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+pub struct PlainResponse {
+    pub id: String,
+    pub provider: Option<String>,
+    pub model: String,
+    pub object: String,
+    pub created: Option<u64>,
+    pub system_fingerprint: Option<String>,
+    pub choices: Vec<PlainChoice>,
+    pub usage: Option<PlainUsage>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+pub struct PlainChoice {
+    pub index: Option<u32>,
+    pub logprobs: Option<serde_json::Value>,
+    pub finish_reason: Option<String>,
+    pub native_finish_reason: Option<String>,
+    pub message: PlainMessage,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+pub struct PlainMessage {
+    pub role: String,
+    pub content: Option<String>,
+    pub refusal: Option<String>,
+    pub reasoning: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+pub struct PlainUsage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub total_tokens: u64,
+    pub cost: Option<f64>,
+    pub is_byok: Option<bool>,
+    pub prompt_tokens_details: Option<PlainCached>,
+    pub completion_tokens_details: Option<PlainReasoning>,
+    pub cost_details: Option<PlainCostDetails>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+pub struct PlainCached {
+    pub cached_tokens: Option<u64>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+pub struct PlainReasoning {
+    pub reasoning_tokens: Option<u64>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+pub struct PlainCostDetails {
+    pub upstream_inference_cost: Option<f64>,
+}
+
 /// An SSE transcript of `chunks` content deltas, then a finish chunk and a usage chunk.
 pub fn stream(chunks: usize) -> (Vec<u8>, Outcome) {
     const PIECES: [&str; 6] = ["Hello", " wörld", " 🌍", ", and", " \"then\"", " some\n"];

@@ -11,6 +11,8 @@
 //!
 //! For profiling one part: `BENCH_ROUNDS=n`, `BENCH_CLIENTS=floor,openrouter-bindings,async-openai,
 //! openrouter-rs`, `BENCH_WORKLOADS=small,large,long,many,memory`, `BENCH_RUNTIME=current_thread`.
+//! Naming `floor-all-fields` or `floor-typed` in `BENCH_CLIENTS` adds parts of the crate's cost to
+//! the request workloads (`contenders::Kind::PARTS`).
 
 mod build_times;
 mod contenders;
@@ -97,6 +99,11 @@ fn selected(variable: &str, name: &str) -> bool {
     std::env::var(variable).map_or(true, |list| list.split(',').any(|n| n == name))
 }
 
+/// Whether the comma-separated list in `variable` names `name` (unset: no).
+fn named(variable: &str, name: &str) -> bool {
+    std::env::var(variable).is_ok_and(|list| list.split(',').any(|n| n == name))
+}
+
 /// The middle value (the mean of the two middle ones for an even count).
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -125,8 +132,13 @@ fn runtime_table() {
         for workload in Workload::ALL.into_iter().filter(|w| selected("BENCH_WORKLOADS", w.route())) {
             let expected = workload.expected();
             let url = format!("http://127.0.0.1:{}/{}", server.port, workload.route());
-            let kinds: Vec<Kind> =
-                Kind::ALL.into_iter().filter(|k| selected("BENCH_CLIENTS", k.short_name())).collect();
+            let kinds: Vec<Kind> = Kind::ALL
+                .into_iter()
+                .filter(|k| selected("BENCH_CLIENTS", k.short_name()))
+                .chain(
+                    Kind::PARTS.into_iter().filter(|k| named("BENCH_CLIENTS", k.short_name()) && !workload.streamed()),
+                )
+                .collect();
             // A fresh client per round, warmed by one untimed request, so that no client's
             // connection pool carries state from one round into the next.
             let fresh = |kind: Kind| Arc::new(Contender::new(kind, &url));

@@ -47,7 +47,7 @@ impl Workload {
         }
     }
 
-    fn streamed(self) -> bool {
+    pub fn streamed(self) -> bool {
         matches!(self, Workload::LongStream | Workload::ConcurrentStreams)
     }
 

@@ -563,6 +563,7 @@ pub struct ClientBuilder {
     total_timeout: Option<Duration>,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
+    root_certificates: Vec<Vec<u8>>,
     allow_insecure_http: bool,
 }
 
@@ -582,6 +583,7 @@ impl Default for ClientBuilder {
             total_timeout: None,
             retry: RetryPolicy::default(),
             http: None,
+            root_certificates: Vec::new(),
             allow_insecure_http: false,
         }
     }
@@ -708,6 +710,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the certificates in `pem` (one or more, PEM) besides the platform's trust store:
+    /// a company proxy's CA, a gateway's own. For the client this builder makes; a client given
+    /// with [`http_client`](Self::http_client) keeps its own. [`build`](Self::build) fails when the
+    /// text holds no certificate or one that does not parse. Needs the `rustls` or `native-tls`
+    /// feature.
+    pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
     /// Allows sending the key over plain `http://` to a host that is not loopback.
     ///
     /// Off by default: a key sent in clear text can be read by anyone on the path.
@@ -768,7 +780,7 @@ impl ClientBuilder {
                         attempt.stop()
                     }
                 });
-                let mut builder = http_builder()?.redirect(redirects);
+                let mut builder = http_builder(&self.root_certificates)?.redirect(redirects);
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
@@ -790,12 +802,33 @@ impl ClientBuilder {
     }
 }
 
-/// A `reqwest` client builder with the crate's TLS (see `tls`): without it, reqwest built with
-/// `rustls-no-provider` has no cryptography to offer, and panics.
-pub(crate) fn http_builder() -> Result<reqwest::ClientBuilder, Error> {
+/// A `reqwest` client builder with the crate's TLS (see `tls`), trusting `root_certificates` (PEM
+/// texts) besides the platform's store. Without it, reqwest built with `rustls-no-provider` has
+/// no cryptography to offer, and panics.
+pub(crate) fn http_builder(root_certificates: &[Vec<u8>]) -> Result<reqwest::ClientBuilder, Error> {
     let builder = reqwest::Client::builder();
     #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
-    let builder = builder.tls_backend_preconfigured(crate::http::tls::platform_config()?);
+    let builder = builder.tls_backend_preconfigured(crate::http::tls::platform_config(root_certificates)?);
+    #[cfg(feature = "native-tls")]
+    let builder = {
+        let mut builder = builder;
+        for (index, pem) in root_certificates.iter().enumerate() {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                Error::Config(format!("root certificate text {} does not parse as PEM: {e}", index + 1))
+            })?;
+            if certificates.is_empty() {
+                return Err(Error::Config(format!("root certificate text {} holds no PEM certificate", index + 1)));
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        builder
+    };
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    if !root_certificates.is_empty() {
+        return Err(Error::Config("root certificates need the `rustls` or `native-tls` feature".into()));
+    }
     Ok(builder)
 }
 

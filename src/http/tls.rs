@@ -7,16 +7,25 @@
 
 use std::sync::Arc;
 
-use rustls::ClientConfig;
+use rustls::{
+    ClientConfig,
+    crypto::CryptoProvider,
+    pki_types::{CertificateDer, pem::PemObject},
+};
 
 use crate::error::Error;
 
 /// The configuration the crate's own HTTP client uses: TLS 1.2 and 1.3, no client certificate,
-/// and the protocols the HTTP client can speak (ALPN).
-pub(crate) fn platform_config() -> Result<ClientConfig, Error> {
+/// and the protocols the HTTP client can speak (ALPN). `root_certificates` (PEM texts) are trusted
+/// besides the platform's store.
+pub(crate) fn platform_config(root_certificates: &[Vec<u8>]) -> Result<ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
-        .map_err(|e| Error::Config(format!("cannot load the platform's trust store: {e}")))?;
+    let verifier = if root_certificates.is_empty() {
+        rustls_platform_verifier::Verifier::new(provider.clone())
+    } else {
+        with_extra_roots(parse(root_certificates)?, provider.clone())?
+    }
+    .map_err(|e| Error::Config(format!("cannot load the platform's trust store: {e}")))?;
     let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Config(format!("cannot configure TLS: {e}")))?
@@ -28,14 +37,46 @@ pub(crate) fn platform_config() -> Result<ClientConfig, Error> {
     Ok(config)
 }
 
+/// The certificates of each PEM text; a text with none, or with one that does not parse, is an
+/// error (a root silently missing would only show as a refused connection).
+fn parse(texts: &[Vec<u8>]) -> Result<Vec<CertificateDer<'static>>, Error> {
+    let mut certificates = Vec::new();
+    for (index, text) in texts.iter().enumerate() {
+        let before = certificates.len();
+        for certificate in CertificateDer::pem_slice_iter(text) {
+            certificates.push(certificate.map_err(|e| {
+                Error::Config(format!("root certificate text {} does not parse as PEM: {e}", index + 1))
+            })?);
+        }
+        if certificates.len() == before {
+            return Err(Error::Config(format!("root certificate text {} holds no PEM certificate", index + 1)));
+        }
+    }
+    Ok(certificates)
+}
+
+type VerifierResult = Result<rustls_platform_verifier::Verifier, rustls::Error>;
+
+#[cfg(not(target_os = "android"))]
+fn with_extra_roots(
+    roots: Vec<CertificateDer<'static>>,
+    provider: Arc<CryptoProvider>,
+) -> Result<VerifierResult, Error> {
+    Ok(rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider))
+}
+
+#[cfg(target_os = "android")]
+fn with_extra_roots(_: Vec<CertificateDer<'static>>, _: Arc<CryptoProvider>) -> Result<VerifierResult, Error> {
+    Err(Error::Config("extra root certificates are not supported on Android's platform verifier".into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rustls::crypto::CryptoProvider;
 
     #[test]
     fn the_platform_config_uses_ring_and_offers_what_the_client_speaks() {
-        let config = platform_config().unwrap();
+        let config = platform_config(&[]).unwrap();
         let ring = rustls::crypto::ring::default_provider();
         let suites = |p: &CryptoProvider| p.cipher_suites.iter().map(|s| s.suite()).collect::<Vec<_>>();
         assert_eq!(suites(config.crypto_provider()), suites(&ring));

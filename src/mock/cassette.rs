@@ -412,7 +412,7 @@ impl Recorder {
         };
         writeln!(file, "{}", serde_json::to_string(&header).expect("serializes"))
             .map_err(|e| Error::Config(format!("cannot write the cassette {}: {e}", path.display())))?;
-        let http = crate::client::http_builder()?
+        let http = crate::client::http_builder(&[])?
             .build()
             .map_err(|e| Error::Config(format!("cannot build the recorder's HTTP client: {e}")))?;
         Ok(Recorder {

@@ -6,7 +6,8 @@
 //! The platform's store does not know the test CA, so the request is refused. A child process of
 //! this test binary, whose `SSL_CERT_FILE` names the test CA (the platform verifier reads it on
 //! Linux, as OpenSSL does), completes the same request: setting the variable in this process could
-//! race with other tests reading the environment.
+//! race with other tests reading the environment. A root added with
+//! `ClientBuilder::add_root_certificates_pem` is trusted besides the platform's store.
 
 use std::{
     io::{Read, Write},
@@ -16,7 +17,7 @@ use std::{
     thread::{self, JoinHandle},
 };
 
-use openrouter_bindings::{Client, Error, RetryPolicy, TransportKind};
+use openrouter_bindings::{Client, ClientBuilder, Error, RetryPolicy, TransportKind};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 use crate::common::completion;
@@ -80,13 +81,24 @@ fn serve_once(body: String) -> (u16, JoinHandle<Result<String, String>>) {
     (port, server)
 }
 
-fn client(port: u16) -> Client {
+fn builder(port: u16) -> ClientBuilder {
     Client::builder()
         .api_key("sk-or-v1-tls-test")
         .base_url(format!("https://localhost:{port}/api/v1"))
         .retry(RetryPolicy::none())
-        .build()
-        .unwrap()
+}
+
+fn client(port: u16) -> Client {
+    builder(port).build().unwrap()
+}
+
+/// Sends a chat request over `client` to the server on `port`, and checks what both sides saw.
+async fn chat_goes_through(client: Client, server: JoinHandle<Result<String, String>>) {
+    let response = client.chat("openai/gpt-4o-mini").user("Capital of France?").send().await.unwrap();
+    assert_eq!(response.text().unwrap(), "Paris");
+    let head = server.join().unwrap().unwrap();
+    assert!(head.starts_with("POST /api/v1/chat/completions HTTP/1.1\r\n"), "{head}");
+    assert!(head.contains("authorization: Bearer sk-or-v1-tls-test\r\n"), "{head}");
 }
 
 #[tokio::test]
@@ -112,11 +124,7 @@ async fn a_certificate_the_platform_does_not_trust_is_refused_before_anything_is
 async fn with_the_test_ca_trusted() {
     assert_eq!(std::env::var_os("SSL_CERT_FILE"), Some(fixture("ca.pem").into()), "run by the test below");
     let (port, server) = serve_once(completion("Paris").to_string());
-    let response = client(port).chat("openai/gpt-4o-mini").user("Capital of France?").send().await.unwrap();
-    assert_eq!(response.text().unwrap(), "Paris");
-    let head = server.join().unwrap().unwrap();
-    assert!(head.starts_with("POST /api/v1/chat/completions HTTP/1.1\r\n"), "{head}");
-    assert!(head.contains("authorization: Bearer sk-or-v1-tls-test\r\n"), "{head}");
+    chat_goes_through(client(port), server).await;
 }
 
 #[test]
@@ -133,4 +141,21 @@ fn a_trusted_certificate_carries_the_request_over_tls() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[tokio::test]
+async fn a_root_certificate_added_to_the_builder_is_trusted_besides_the_platform_store() {
+    let (port, server) = serve_once(completion("Paris").to_string());
+    let ca = std::fs::read(fixture("ca.pem")).unwrap();
+    chat_goes_through(builder(port).add_root_certificates_pem(ca).build().unwrap(), server).await;
+}
+
+#[test]
+fn root_certificates_that_are_not_pem_certificates_fail_the_build() {
+    let build = |pem: &str| builder(1).add_root_certificates_pem(pem).build().unwrap_err().to_string();
+    let error = build("not a certificate");
+    assert!(error.contains("root certificate text 1 holds no PEM certificate"), "{error}");
+    let garbled = "-----BEGIN CERTIFICATE-----\n%%%\n-----END CERTIFICATE-----\n";
+    let error = build(garbled);
+    assert!(error.contains("root certificate text 1 does not parse as PEM"), "{error}");
 }

@@ -17,10 +17,14 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-/// The names after each `types::` in `code`: `types::Name` or `types::{A, B}`.
+/// The names after each `types::` in `code`: `types::Name` or `types::{A, B}`. Not another
+/// module whose name ends so (`rustls::pki_types::…`).
 fn type_names(code: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for (at, _) in code.match_indices("types::") {
+        if code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
         let rest = &code[at + "types::".len()..];
         let group = match rest.strip_prefix('{') {
             Some(inner) => &inner[..inner.find('}').unwrap()],

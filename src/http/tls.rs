@@ -25,7 +25,7 @@ pub(crate) fn platform_config(root_certificates: &[Vec<u8>]) -> Result<ClientCon
     } else {
         with_extra_roots(parse(root_certificates)?, provider.clone())?
     }
-    .map_err(|e| Error::Config(format!("cannot load the platform's trust store: {e}")))?;
+    .map_err(|e| Error::Config(format!("cannot set up certificate verification: {e}")))?;
     let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Config(format!("cannot configure TLS: {e}")))?

@@ -75,3 +75,31 @@ pub use stream::{ChatStream, ChatStreamAccumulator};
 pub use structured::{StrictSchema, strict_violations};
 #[cfg(feature = "video")]
 pub use video::{VideoJob, VideoRequestBuilder};
+
+/// Decodes a JSON answer of this API into one of its [`types`] the way the client decodes what a
+/// server sends: by the rules in the README's "Decoding real traffic" (numeric strings are their
+/// numbers, an odd list element is dropped, a missing required field is an error), read in one
+/// fast pass when every field fits. For a body kept from elsewhere: a cassette, a cache, a
+/// webhook.
+///
+/// `serde_json::from_slice` on the same types gives the same value (it applies the rules in
+/// full every time, which costs more when everything fits). A body that does not decode is an
+/// [`Error::Decode`] (with status 200) naming the JSON path where decoding stopped.
+///
+/// ```
+/// # #[cfg(feature = "chat")] {
+/// use openrouter_bindings::types::ChatResponse;
+///
+/// let body = br#"{"id": "gen-1", "object": "chat.completion", "created": 1700000000,
+///     "model": "openai/gpt-4o", "choices": [{"index": 0, "finish_reason": "stop",
+///     "message": {"role": "assistant", "content": "Hi!"}}],
+///     "usage": {"prompt_tokens": 9, "completion_tokens": "2", "total_tokens": 11}}"#;
+/// let response: ChatResponse = openrouter_bindings::decode(body)?;
+/// assert_eq!(response.text()?, "Hi!");
+/// assert_eq!(response.usage().map(|u| u.completion_tokens), Some(2));
+/// # }
+/// # Ok::<(), openrouter_bindings::Error>(())
+/// ```
+pub fn decode<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, Error> {
+    Error::from_json(200, json)
+}

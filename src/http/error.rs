@@ -334,11 +334,12 @@ impl Error {
         Error::StreamTruncated { partial_text, source: Some(Box::new(source)) }
     }
 
-    /// Reads JSON `body` as a `T` (trailing bytes are tolerated). On failure the error names
-    /// the JSON path where parsing stopped, read off the text (see [`json_path_at`]).
+    /// Reads JSON `body` as a `T` (trailing bytes are tolerated), a body that fits in one fast
+    /// pass ([`crate::lenient::fast_then_full`]). On failure the error names the JSON path where
+    /// parsing stopped, read off the text (see [`json_path_at`]).
     pub(crate) fn from_json<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        T::deserialize(&mut deserializer).map_err(|e| Error::decode(status, &e, body))
+        crate::lenient::fast_then_full(|| T::deserialize(&mut serde_json::Deserializer::from_slice(body)))
+            .map_err(|e| Error::decode(status, &e, body))
     }
 
     fn decode(status: u16, error: &serde_json::Error, body: &[u8]) -> Error {

@@ -12,11 +12,17 @@
 //!   are essential: exact (numeric strings converted), or the decode fails.
 //! - Any other optional field that does not fit is `None`, logged at `debug`: one odd field never
 //!   costs the user a whole paid response or stream.
+//!
+//! A body is decoded in two passes at most ([`fast_then_full`]). The fast pass reads each field
+//! by its own `Deserialize`, as a plain serde derive would: no text kept for a second try, no
+//! conversion. Where everything fits, that is the value the rules give, and it is the answer.
+//! The first field that does not fit marks the pass as failed (even where an untagged union's
+//! next variant would swallow the error), and the body is read again with the rules in full.
 
 // Which of these the generated types call depends on the areas a build enables; `full` uses all.
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_macros, unused_imports))]
 
-use std::{borrow::Cow, fmt};
+use std::{borrow::Cow, cell::Cell, fmt};
 
 use serde::{
     Deserialize, Deserializer, Serialize, Serializer,
@@ -25,8 +31,67 @@ use serde::{
 };
 use serde_json::Value;
 
+/// Which pass of [`fast_then_full`] the decode on this thread is in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// The rules in full (also any decode outside [`fast_then_full`], such as a user's own
+    /// `serde_json::from_slice`).
+    Full,
+    /// Fields read by their own `Deserialize`; nothing has failed to fit so far.
+    Fast,
+    /// A field did not fit in the fast pass: its result is thrown away.
+    FastMisfit,
+}
+
+thread_local! {
+    static PASS: Cell<Pass> = const { Cell::new(Pass::Full) };
+}
+
+#[inline]
+fn in_fast_pass() -> bool {
+    PASS.get() != Pass::Full
+}
+
+/// Marks the fast pass as failed; passes `error` on.
+#[cold]
+fn misfit<E>(error: E) -> E {
+    PASS.set(Pass::FastMisfit);
+    error
+}
+
+/// Runs `read` in the fast pass, and again with the rules in full unless it gave a value and no
+/// field failed to fit. Each field's fast reading gives what its rule gives whenever it
+/// succeeds, so the answer is the same either way; a body that fits is read once, without the
+/// rules' second parse of optional objects and list elements or their conversions of numbers.
+pub(crate) fn fast_then_full<T, E>(read: impl Fn() -> Result<T, E>) -> Result<T, E> {
+    /// Back to the full rules when the fast pass ends, even by a panic.
+    struct Full;
+    impl Drop for Full {
+        fn drop(&mut self) {
+            PASS.set(Pass::Full);
+        }
+    }
+    if in_fast_pass() {
+        // Within another fast pass (not done by the crate): that pass decides.
+        return read();
+    }
+    let fast = {
+        let _full = Full;
+        PASS.set(Pass::Fast);
+        let value = read();
+        value.ok().filter(|_| PASS.get() == Pass::Fast)
+    };
+    match fast {
+        Some(value) => Ok(value),
+        None => read(),
+    }
+}
+
 /// An optional field: `null`, or a value that does not decode as `T`, is `None`.
 pub(crate) fn or_none<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Option<T>, D::Error> {
+    if in_fast_pass() {
+        return Option::<T>::deserialize(deserializer).map_err(misfit);
+    }
     let raw = Raw::deserialize(deserializer)?;
     if raw.is_null() {
         return Ok(None);
@@ -123,6 +188,9 @@ pub(crate) fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer:
 pub(crate) fn list_or_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     deserializer: D,
 ) -> Result<Option<Vec<T>>, D::Error> {
+    if in_fast_pass() {
+        return Option::<Vec<T>>::deserialize(deserializer).map_err(misfit);
+    }
     let Some(elements) = Option::<Vec<Raw<'de>>>::deserialize(deserializer)? else { return Ok(None) };
     let mut kept = Vec::with_capacity(elements.len());
     for (index, element) in elements.into_iter().enumerate() {
@@ -138,6 +206,9 @@ pub(crate) fn list_or_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
 /// An optional string, number or boolean that is not essential: what does not fit (after the
 /// conversions of [`Scalar`]) is `None`. Not buffered.
 pub(crate) fn scalar_or_none<'de, D: Deserializer<'de>, T: Scalar>(deserializer: D) -> Result<Option<T>, D::Error> {
+    if in_fast_pass() {
+        return fast_option(deserializer);
+    }
     let any = deserializer.deserialize_any(AnyScalar)?;
     if matches!(any, Any::Null) {
         return Ok(None);
@@ -163,6 +234,9 @@ pub(crate) fn exact<'de, D: Deserializer<'de>, T: Scalar>(deserializer: D) -> Re
 
 /// An optional essential number: `null` is `None`; anything else as [`exact`].
 pub(crate) fn exact_or_null<'de, D: Deserializer<'de>, T: Scalar>(deserializer: D) -> Result<Option<T>, D::Error> {
+    if in_fast_pass() {
+        return fast_option(deserializer);
+    }
     match deserializer.deserialize_any(AnyScalar)? {
         Any::Null => Ok(None),
         any => convert(any, Exactness::Exact).map(Some),
@@ -170,6 +244,9 @@ pub(crate) fn exact_or_null<'de, D: Deserializer<'de>, T: Scalar>(deserializer: 
 }
 
 fn required<'de, D: Deserializer<'de>, T: Scalar>(deserializer: D, exactness: Exactness) -> Result<T, D::Error> {
+    if in_fast_pass() {
+        return T::fast(deserializer).map_err(misfit);
+    }
     convert(deserializer.deserialize_any(AnyScalar)?, exactness)
 }
 
@@ -270,8 +347,27 @@ impl<'de> Visitor<'de> for Text {
     }
 }
 
-/// Logs a dropped field. Not generic, so that the `tracing` call is built once.
+/// [`Scalar::fast`] for an optional field: `null` is `None`.
+fn fast_option<'de, D: Deserializer<'de>, T: Scalar>(deserializer: D) -> Result<Option<T>, D::Error> {
+    struct Fast<T>(T);
+    impl<'de, T: Scalar> Deserialize<'de> for Fast<T> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            T::fast(deserializer).map(Fast)
+        }
+    }
+    match Option::<Fast<T>>::deserialize(deserializer) {
+        Ok(value) => Ok(value.map(|fast| fast.0)),
+        Err(error) => Err(misfit(error)),
+    }
+}
+
+/// Logs a dropped field (in the fast pass: marks it failed, and the full pass logs). Not
+/// generic, so that the `tracing` call is built once.
 fn dropped(field_type: &str, error: &dyn fmt::Display) {
+    if in_fast_pass() {
+        misfit(());
+        return;
+    }
     tracing::debug!(field_type, %error, "dropped a response field that does not fit the spec");
 }
 
@@ -373,10 +469,15 @@ impl Any {
 }
 
 /// The scalar types of generated fields.
-pub(crate) trait Scalar: Sized {
+pub(crate) trait Scalar: DeserializeOwned {
     /// What the field expects, for error messages.
     const EXPECTED: &'static str;
     fn from_any(any: Any, exactness: Exactness) -> Option<Self>;
+    /// The fast pass's reading: the type's own `Deserialize`, which takes exactly the values
+    /// that need no conversion, and gives for them what `from_any` gives.
+    fn fast<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(deserializer)
+    }
 }
 
 impl Scalar for String {
@@ -415,6 +516,10 @@ impl Scalar for f32 {
     const EXPECTED: &'static str = "a number";
     fn from_any(any: Any, exactness: Exactness) -> Option<Self> {
         f64::from_any(any, exactness).map(|n| n as f32)
+    }
+    /// Through `f64`, as `from_any`: serde's own `f32` rounds a large integer once, not twice.
+    fn fast<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        f64::deserialize(deserializer).map(|n| n as f32)
     }
 }
 
@@ -864,6 +969,81 @@ mod tests {
         let money =
             decode(serde_json::json!({"total_cost": 1, "prompt_tokens": 1, "created": 1, "items": null})).unwrap();
         assert!(money.items.is_empty());
+    }
+
+    /// Decodes `json` as the client does, counting the passes it takes.
+    fn passes<T: DeserializeOwned>(json: &str) -> (Result<T, serde_json::Error>, usize) {
+        let reads = Cell::new(0);
+        let value = fast_then_full(|| {
+            reads.set(reads.get() + 1);
+            serde_json::from_str::<T>(json)
+        });
+        (value, reads.get())
+    }
+
+    #[test]
+    fn a_body_that_fits_is_read_once_and_any_other_again_by_the_full_rules_with_their_answer() {
+        let fits = r#"{"total_cost": 0.5, "cost": null, "prompt_tokens": 9, "created": 1700000000,
+            "name": "a", "items": [{"id": "a", "links": 1}]}"#;
+        let (money, reads) = passes::<Money>(fits);
+        assert_eq!(reads, 1);
+        assert_eq!(money.unwrap(), serde_json::from_str::<Money>(fits).unwrap());
+        assert!(!in_fast_pass());
+        for odd in [
+            r#"{"total_cost": "0.5", "prompt_tokens": 9, "created": 1}"#,
+            r#"{"total_cost": 0.5, "cost": "0.25", "prompt_tokens": 9, "created": 1}"#,
+            r#"{"total_cost": 0.5, "prompt_tokens": 9.0, "created": 1}"#,
+            r#"{"total_cost": 0.5, "prompt_tokens": 9, "created": 1.5}"#,
+            r#"{"total_cost": 0.5, "prompt_tokens": 9, "created": 1, "name": 7}"#,
+            r#"{"total_cost": 0.5, "prompt_tokens": 9, "created": 1, "items": [{"id": "a"}, {"id": "b", "links": 2}]}"#,
+        ] {
+            let (money, reads) = passes::<Money>(odd);
+            assert_eq!(reads, 2, "{odd}");
+            assert_eq!(money.unwrap(), serde_json::from_str::<Money>(odd).unwrap(), "{odd}");
+        }
+        let fails = r#"{"total_cost": 0.5, "prompt_tokens": 9.5, "created": 1}"#;
+        let (error, reads) = passes::<Money>(fails);
+        assert_eq!(reads, 2);
+        assert_eq!(error.unwrap_err().to_string(), serde_json::from_str::<Money>(fails).unwrap_err().to_string());
+    }
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    #[serde(untagged)]
+    enum Either {
+        Counted(Counted),
+        Other(serde_json::Value),
+    }
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Counted {
+        #[serde(deserialize_with = "exact")]
+        count: u64,
+        #[serde(default, deserialize_with = "or_none")]
+        detail: Option<Item>,
+    }
+
+    #[test]
+    fn a_misfit_an_untagged_union_swallows_still_sends_the_body_to_the_full_rules() {
+        // In the fast pass `Counted` fails on each of these and `Other` would take the body.
+        for (json, counted) in [
+            (r#"{"count": "7"}"#, Counted { count: 7, detail: None }),
+            (r#"{"count": 7, "detail": {"id": 1}}"#, Counted { count: 7, detail: None }),
+        ] {
+            let (value, reads) = passes::<Either>(json);
+            assert_eq!((value.unwrap(), reads), (Either::Counted(counted), 2), "{json}");
+        }
+        let (value, reads) = passes::<Either>(r#"{"count": 7, "detail": {"id": "a", "links": 1}}"#);
+        let detail = Some(Item { id: "a".into(), links: 1 });
+        assert_eq!((value.unwrap(), reads), (Either::Counted(Counted { count: 7, detail }), 1));
+    }
+
+    #[test]
+    fn a_panic_in_the_fast_pass_leaves_the_thread_on_the_full_rules() {
+        let panicked = std::panic::catch_unwind(|| fast_then_full::<(), ()>(|| panic!("a decoder panicked")));
+        assert!(panicked.is_err());
+        assert!(!in_fast_pass());
+        let (money, _) = passes::<Money>(r#"{"total_cost": 1, "prompt_tokens": 1, "created": 1, "name": 7}"#);
+        assert_eq!(money.unwrap().name, None);
     }
 
     #[test]

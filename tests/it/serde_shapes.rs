@@ -443,3 +443,105 @@ fn generated_enums_decode_their_values_as_serde_derive_would() {
     let reason: ChatFinishReason = serde_json::from_str(r#""halted""#).unwrap();
     assert_eq!(reason, ChatFinishReason::Unknown("halted".into()));
 }
+
+/// Every path of `value` (object members and list elements), as JSON pointers.
+fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    let children: Vec<(String, &Value)> = match value {
+        Value::Object(map) => map.iter().map(|(k, v)| (format!("{at}/{k}"), v)).collect(),
+        Value::Array(items) => items.iter().enumerate().map(|(i, v)| (format!("{at}/{i}"), v)).collect(),
+        _ => return,
+    };
+    for (pointer, child) in children {
+        out.push(pointer.clone());
+        pointers(child, pointer, out);
+    }
+}
+
+/// Values real servers send where the spec says otherwise, and values that fit.
+fn odd_value() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        (0u32..100).prop_map(Value::from),
+        (-1e6f64..1e6).prop_map(Value::from),
+        Just(json!(9.0)),
+        Just(json!(1e300)),
+        any::<u32>().prop_map(|n| json!(n.to_string())),
+        Just(json!("0.0015")),
+        Just(json!(" 12 ")),
+        Just(json!("stop")),
+        Just(json!("assistant")),
+        Just(json!("x")),
+        Just(json!([])),
+        Just(json!([1, "a", null])),
+        Just(json!({})),
+        Just(json!({"cached_tokens": "3", "type": "reasoning.text"})),
+    ]
+}
+
+/// `openrouter_bindings::decode` (the client's way: a fast pass, then the full rules if
+/// something does not fit) against `serde_json::from_slice` (the full rules every time).
+fn decoded_both_ways<T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(body: &[u8]) {
+    let text = String::from_utf8_lossy(body);
+    match (openrouter_bindings::decode::<T>(body), serde_json::from_slice::<T>(body)) {
+        (Ok(fast), Ok(full)) => assert_eq!(fast, full, "{text}"),
+        (Err(fast), Err(full)) => assert!(fast.to_string().contains(&full.to_string()), "{fast} / {full}: {text}"),
+        (fast, full) => panic!("fast: {fast:?}, full rules: {full:?}: {text}"),
+    }
+}
+
+fn chunk() -> Value {
+    json!({
+        "id": "gen-1", "object": "chat.completion.chunk", "created": 1, "model": "m", "provider": "OpenAI",
+        "choices": [{"index": 0, "delta": {"role": "assistant", "content": "Hi", "reasoning": null,
+            "tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+            "finish_reason": "tool_calls", "native_finish_reason": "tool_use"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3, "cost": 0.1, "is_byok": false,
+            "prompt_tokens_details": {"cached_tokens": 0}, "cost_details": {"upstream_inference_cost": 0.1}}
+    })
+}
+
+proptest::proptest! {
+    /// The fast pass never changes an answer: with one to three values anywhere in a response or
+    /// a stream chunk replaced by odd ones, both ways give the same value, or both an error.
+    #[test]
+    fn the_fast_pass_gives_what_the_full_rules_give(
+        edits in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), odd_value()), 1..4),
+        is_chunk in proptest::prelude::any::<bool>(),
+    ) {
+        let mut value = if is_chunk { chunk() } else { response() };
+        for (at, odd) in edits {
+            let mut all = Vec::new();
+            pointers(&value, String::new(), &mut all);
+            let pointer: &String = at.get(&all);
+            *value.pointer_mut(pointer).unwrap() = odd;
+        }
+        let body = serde_json::to_vec(&value).unwrap();
+        if is_chunk {
+            decoded_both_ways::<ChatStreamChunk>(&body);
+        } else {
+            decoded_both_ways::<ChatResponse>(&body);
+        }
+    }
+}
+
+#[test]
+fn captured_stream_chunks_decode_the_same_both_ways() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/streams");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "sse") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for data in text.lines().filter_map(|l| l.strip_prefix("data:")).map(str::trim).filter(|d| *d != "[DONE]") {
+            decoded_both_ways::<ChatStreamChunk>(data.as_bytes());
+            seen += 1;
+        }
+    }
+    assert!(seen > 20, "only {seen} chunks read");
+}

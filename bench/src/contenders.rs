@@ -106,9 +106,9 @@ impl Contender {
             }
             Contender::FloorTyped(floor) => {
                 let bytes = floor.send(false).await?.bytes().await.map_err(err)?;
-                // Boxed where decoded, as the crate's own request path does.
+                // Decoded and boxed as the crate's own request path does.
                 let response: Box<openrouter_bindings::types::ChatResponse> =
-                    serde_json::from_slice(&bytes).map_err(err)?;
+                    openrouter_bindings::decode(&bytes).map_err(err)?;
                 let finish_reason = json_name(&response.finish_reason());
                 let completion_tokens = response.usage().map_or(0, |u| u.completion_tokens);
                 Ok(Outcome { text: response.into_text().map_err(err)?, finish_reason, completion_tokens })

@@ -12,7 +12,9 @@
 //! For profiling one part: `BENCH_ROUNDS=n`, `BENCH_CLIENTS=floor,openrouter-bindings,async-openai,
 //! openrouter-rs`, `BENCH_WORKLOADS=small,large,long,many,memory`, `BENCH_RUNTIME=current_thread`.
 //! Naming `floor-all-fields` or `floor-typed` in `BENCH_CLIENTS` adds parts of the crate's cost to
-//! the request workloads (`contenders::Kind::PARTS`).
+//! the request workloads (`contenders::Kind::PARTS`). `BENCH_USAGE=1` adds, per client, its user
+//! and system CPU time, page faults, context switches and allocations per unit (allocations are
+//! counted only then).
 
 mod build_times;
 mod contenders;
@@ -27,7 +29,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use contenders::{Contender, Kind};
-use workloads::{Sample, Workload};
+use workloads::{Sample, Usage, Workload};
 
 /// Streams held open at once for the memory figure.
 const HELD_STREAMS: usize = 256;
@@ -108,7 +110,7 @@ fn named(variable: &str, name: &str) -> bool {
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     let n = values.len();
-    if n % 2 == 0 { (values[n / 2 - 1] + values[n / 2]) / 2.0 } else { values[n / 2] }
+    if n.is_multiple_of(2) { (values[n / 2 - 1] + values[n / 2]) / 2.0 } else { values[n / 2] }
 }
 
 fn runtime_table() {
@@ -128,6 +130,11 @@ fn runtime_table() {
     println!(
         "Throughput and CPU are ratios to the floor (higher is better for both: 1.00x = as fast / as frugal as the floor).\n"
     );
+    // Allocations are counted only when the usage lines are asked for.
+    let usage_lines = std::env::var("BENCH_USAGE").is_ok();
+    if usage_lines {
+        workloads::heap::start();
+    }
     runtime.block_on(async {
         for workload in Workload::ALL.into_iter().filter(|w| selected("BENCH_WORKLOADS", w.route())) {
             let expected = workload.expected();
@@ -148,6 +155,7 @@ fn runtime_table() {
                 failed.push(workloads::run(workload, &fresh(kind), &expected).await.err());
             }
             let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); kinds.len()];
+            let mut usage = vec![Usage::default(); kinds.len()];
             for round in 0..rounds {
                 for i in (0..kinds.len()).map(|i| (i + round) % kinds.len()) {
                     if failed[i].is_some() {
@@ -155,13 +163,21 @@ fn runtime_table() {
                     }
                     let client = fresh(kinds[i]);
                     let warmed = workloads::warm_up(workload, &client).await;
-                    match warmed.and(workloads::run(workload, &client, &expected).await) {
+                    let before = Usage::now();
+                    let ran = workloads::run(workload, &client, &expected).await;
+                    usage[i].add(before, Usage::now());
+                    match warmed.and(ran) {
                         Ok(sample) => samples[i].push(sample),
                         Err(e) => failed[i] = Some(e),
                     }
                 }
             }
             report(workload, &kinds, &samples, &failed);
+            if usage_lines {
+                for (kind, usage) in kinds.iter().zip(&usage) {
+                    println!("  {:<24} {}", kind.name(), usage.per(rounds * workload.unit().1));
+                }
+            }
         }
     });
     drop(runtime);

@@ -164,15 +164,72 @@ pub fn cpu_time() -> Duration {
     tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
-/// Live heap bytes, counted by the benchmark's allocator while counting is on (the memory
-/// children only: the timed runs pay one relaxed load per allocation).
+/// What the process used while a client ran (`BENCH_USAGE`): CPU time split into user and
+/// system, page faults, context switches, and allocations (counted only in that mode).
+#[derive(Clone, Copy, Default)]
+pub struct Usage {
+    pub user_us: i64,
+    pub system_us: i64,
+    pub minor_faults: i64,
+    pub switches: i64,
+    pub allocations: i64,
+    pub allocated_bytes: i64,
+}
+
+impl Usage {
+    pub fn now() -> Usage {
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: getrusage writes into the struct we own.
+        unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+        let us = |t: libc::timeval| t.tv_sec * 1_000_000 + t.tv_usec;
+        let (allocations, allocated_bytes) = heap::allocated();
+        Usage {
+            user_us: us(usage.ru_utime),
+            system_us: us(usage.ru_stime),
+            minor_faults: usage.ru_minflt,
+            switches: usage.ru_nvcsw + usage.ru_nivcsw,
+            allocations,
+            allocated_bytes,
+        }
+    }
+
+    /// Adds what was used between `before` and `after`.
+    pub fn add(&mut self, before: Usage, after: Usage) {
+        self.user_us += after.user_us - before.user_us;
+        self.system_us += after.system_us - before.system_us;
+        self.minor_faults += after.minor_faults - before.minor_faults;
+        self.switches += after.switches - before.switches;
+        self.allocations += after.allocations - before.allocations;
+        self.allocated_bytes += after.allocated_bytes - before.allocated_bytes;
+    }
+
+    /// One line, per unit (request or chunk) of `units` in all.
+    pub fn per(&self, units: usize) -> String {
+        let n = units as f64;
+        format!(
+            "user {:6.2} us  system {:6.2} us  page faults {:5.3}  switches {:5.3}  allocations {:5.1} ({:6.0} bytes)",
+            self.user_us as f64 / n,
+            self.system_us as f64 / n,
+            self.minor_faults as f64 / n,
+            self.switches as f64 / n,
+            self.allocations as f64 / n,
+            self.allocated_bytes as f64 / n
+        )
+    }
+}
+
+/// Live heap bytes, and allocations, counted by the benchmark's allocator while counting is on
+/// (the memory children, and the timed runs under `BENCH_USAGE` only: otherwise the timed runs
+/// pay one relaxed load per allocation).
 pub mod heap {
     use std::alloc::{GlobalAlloc, Layout, System};
-    use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering::Relaxed};
+    use std::sync::atomic::{AtomicBool, AtomicI64, AtomicIsize, Ordering::Relaxed};
 
     pub struct Counting;
     static ON: AtomicBool = AtomicBool::new(false);
     static LIVE: AtomicIsize = AtomicIsize::new(0);
+    static CALLS: AtomicI64 = AtomicI64::new(0);
+    static BYTES: AtomicI64 = AtomicI64::new(0);
 
     pub fn start() {
         ON.store(true, Relaxed);
@@ -182,11 +239,18 @@ pub mod heap {
         LIVE.load(Relaxed)
     }
 
+    /// Allocations (and reallocations) so far, and the bytes they asked for.
+    pub fn allocated() -> (i64, i64) {
+        (CALLS.load(Relaxed), BYTES.load(Relaxed))
+    }
+
     // SAFETY: every call is passed to `System` unchanged; the counter only observes sizes.
     unsafe impl GlobalAlloc for Counting {
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
             if ON.load(Relaxed) {
                 LIVE.fetch_add(layout.size() as isize, Relaxed);
+                CALLS.fetch_add(1, Relaxed);
+                BYTES.fetch_add(layout.size() as i64, Relaxed);
             }
             unsafe { System.alloc(layout) }
         }
@@ -199,6 +263,8 @@ pub mod heap {
         unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
             if ON.load(Relaxed) {
                 LIVE.fetch_add(new_size as isize - layout.size() as isize, Relaxed);
+                CALLS.fetch_add(1, Relaxed);
+                BYTES.fetch_add(new_size as i64, Relaxed);
             }
             unsafe { System.realloc(ptr, layout, new_size) }
         }

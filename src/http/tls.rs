@@ -3,9 +3,10 @@
 //!
 //! reqwest's `rustls` feature would bring aws-lc-rs, whose C library takes about twice ring's
 //! build time on every clean build (BENCHMARKS.md), so the crate builds the configuration
-//! itself. Nothing here is process-wide: no default crypto provider is installed.
+//! itself. No default crypto provider is installed. The one thing shared across the process is
+//! the platform's verifier ([`platform_verifier`]).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustls::{
     ClientConfig,
@@ -21,20 +22,36 @@ use crate::error::Error;
 pub(crate) fn platform_config(root_certificates: &[Vec<u8>]) -> Result<ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = if root_certificates.is_empty() {
-        rustls_platform_verifier::Verifier::new(provider.clone())
+        platform_verifier(&provider)?
     } else {
-        with_extra_roots(parse(root_certificates)?, provider.clone())?
-    }
-    .map_err(|e| Error::Config(format!("cannot set up certificate verification: {e}")))?;
+        Arc::new(with_extra_roots(parse(root_certificates)?, provider.clone())?.map_err(verifier_error)?)
+    };
     let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Config(format!("cannot configure TLS: {e}")))?
         .dangerous() // only in name: the verifier is the platform's
-        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     config.alpn_protocols =
         if cfg!(feature = "http2") { vec![b"h2".to_vec(), b"http/1.1".to_vec()] } else { vec![b"http/1.1".to_vec()] };
     Ok(config)
+}
+
+/// The verifier of the platform's store, set up by the first client built and shared by the
+/// others: setting it up reads every root certificate of the store (on Linux, each PEM file of
+/// `/etc/ssl/certs`), about 11 ms of a release build's time here and 24 ms of a debug build's, which
+/// every `Client::build` paid again. A failure is not kept: the next client tries again.
+fn platform_verifier(provider: &Arc<CryptoProvider>) -> Result<Arc<rustls_platform_verifier::Verifier>, Error> {
+    static VERIFIER: OnceLock<Arc<rustls_platform_verifier::Verifier>> = OnceLock::new();
+    if let Some(verifier) = VERIFIER.get() {
+        return Ok(verifier.clone());
+    }
+    let verifier = Arc::new(rustls_platform_verifier::Verifier::new(provider.clone()).map_err(verifier_error)?);
+    Ok(VERIFIER.get_or_init(|| verifier).clone())
+}
+
+fn verifier_error(error: rustls::Error) -> Error {
+    Error::Config(format!("cannot set up certificate verification: {error}"))
 }
 
 /// The certificates of each PEM text; a text with none, or with one that does not parse, is an
@@ -88,5 +105,17 @@ mod tests {
         } else {
             assert_eq!(alpn, [&b"http/1.1"[..]]);
         }
+    }
+
+    #[test]
+    #[cfg_attr(target_os = "android", ignore = "no extra roots on Android")]
+    fn the_platforms_store_is_read_once_for_every_client_and_extra_roots_get_their_own() {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let first = platform_verifier(&provider).unwrap();
+        let second = platform_verifier(&Arc::new(rustls::crypto::ring::default_provider())).unwrap();
+        assert!(Arc::ptr_eq(&first, &second));
+        let ca = include_bytes!("../../tests/fixtures/tls/ca.pem").to_vec();
+        let own = Arc::new(with_extra_roots(parse(&[ca]).unwrap(), provider).unwrap().unwrap());
+        assert!(!Arc::ptr_eq(&first, &own));
     }
 }

@@ -78,6 +78,13 @@ pub fn response(status: u16, bytes: &[u8]) {
     let _ = (error.to_string(), error.moderation(), error.error_type(), error.provider_name(), error.code());
 }
 
+/// How many bodies this thread has decoded a second time, with the full decoding rules, because a
+/// field did not fit the fast pass. For tests that the traffic real servers send stays on the fast
+/// pass.
+pub fn full_passes() -> u64 {
+    crate::lenient::full_passes()
+}
+
 /// The fast regression form of the fuzz targets: random inputs, plus every saved fuzz input.
 #[cfg(test)]
 mod tests {

@@ -45,6 +45,13 @@ enum Pass {
 
 thread_local! {
     static PASS: Cell<Pass> = const { Cell::new(Pass::Full) };
+    /// Bodies this thread has read again with the full rules (for tests: real traffic should not).
+    static FULL_PASSES: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many bodies this thread has decoded a second time, with the full rules.
+pub(crate) fn full_passes() -> u64 {
+    FULL_PASSES.get()
 }
 
 #[inline]
@@ -83,7 +90,10 @@ pub(crate) fn fast_then_full<T, E>(read: impl Fn() -> Result<T, E>) -> Result<T,
     };
     match fast {
         Some(value) => Ok(value),
-        None => read(),
+        None => {
+            FULL_PASSES.set(FULL_PASSES.get() + 1);
+            read()
+        }
     }
 }
 

@@ -123,3 +123,40 @@ proptest! {
         messages_stream(&bytes, &cuts);
     }
 }
+
+/// Every event of the stream fixtures (in the shapes OpenRouter, OpenAI and Anthropic send) that
+/// decodes, decodes in the fast pass alone: none is read a second time by the full rules. (A body
+/// that does not decode at all, a cut event, is read again for its error, by design.)
+#[test]
+fn the_fixtures_events_decode_in_the_fast_pass() {
+    use openrouter_bindings::{fuzzing::full_passes, types::ChatStreamChunk};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/streams");
+    let mut again = Vec::new();
+    let mut seen = 0;
+    for (dir, kind) in [("", "chat"), ("responses", "responses"), ("messages", "messages")] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "sse") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for data in text.lines().filter_map(|l| l.strip_prefix("data:")).map(str::trim) {
+                if data == "[DONE]" || data.is_empty() {
+                    continue;
+                }
+                let before = full_passes();
+                let decoded = match kind {
+                    "chat" => <ChatStreamChunk as StreamEvent>::decode(data.as_bytes()).is_ok(),
+                    "responses" => <StreamEvents as StreamEvent>::decode(data.as_bytes()).is_ok(),
+                    _ => <MessagesStreamEvents as StreamEvent>::decode(data.as_bytes()).is_ok(),
+                };
+                seen += usize::from(decoded);
+                if decoded && full_passes() != before {
+                    again.push(format!("{}: {data}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(seen > 60, "{seen}");
+    assert!(again.is_empty(), "read again by the full rules:\n{}", again.join("\n"));
+}

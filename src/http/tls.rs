@@ -38,9 +38,10 @@ pub(crate) fn platform_config(root_certificates: &[Vec<u8>]) -> Result<ClientCon
 }
 
 /// The verifier of the platform's store, set up by the first client built and shared by the
-/// others: setting it up reads every root certificate of the store (on Linux, each PEM file of
-/// `/etc/ssl/certs`), about 11 ms of a release build's time here and 24 ms of a debug build's, which
-/// every `Client::build` paid again. A failure is not kept: the next client tries again.
+/// others: setting it up reads every root certificate of the store (on Linux, the CA bundle and
+/// each PEM file of `/etc/ssl/certs`), which every `Client::build` paid again: 3.7 ms a build in a
+/// release build here, 33 ms in a debug build (BENCHMARKS.md). A failure is not kept: the next
+/// client tries again.
 fn platform_verifier(provider: &Arc<CryptoProvider>) -> Result<Arc<rustls_platform_verifier::Verifier>, Error> {
     static VERIFIER: OnceLock<Arc<rustls_platform_verifier::Verifier>> = OnceLock::new();
     if let Some(verifier) = VERIFIER.get() {

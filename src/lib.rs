@@ -77,10 +77,10 @@ pub use structured::{StrictSchema, strict_violations};
 pub use video::{VideoJob, VideoRequestBuilder};
 
 /// Decodes a JSON answer of this API into one of its [`types`] the way the client decodes what a
-/// server sends: by the rules in the README's "Decoding real traffic" (numeric strings are their
-/// numbers, an odd list element is dropped, a missing required field is an error), read in one
-/// fast pass when every field fits. For a body kept from elsewhere: a cassette, a cache, a
-/// webhook.
+/// server sends: by the rules in the README's "Real traffic departs from the spec" (numeric
+/// strings are their numbers, an odd list element is dropped, a missing required field is an
+/// error), read in one fast pass when every field fits. For a body kept from elsewhere: a
+/// cassette, a cache, a webhook.
 ///
 /// `serde_json::from_slice` on the same types gives the same value (it applies the rules in
 /// full every time, which costs more when everything fits). A body that does not decode is an

@@ -1,6 +1,6 @@
 //! How the generated response types decode what real servers send (the generator picks the
 //! function per field: `codegen/src/derives.rs`, `lenient_responses`). The rule, also in the
-//! README ("Decoding real traffic"):
+//! README ("Real traffic departs from the spec"):
 //!
 //! - A value is kept or converted, never replaced: a number sent as a numeric string is that
 //!   number (`"0.0015"` → 0.0015, `"9"` → 9); `null` for a list is an empty list.

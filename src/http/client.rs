@@ -813,11 +813,10 @@ pub(crate) fn http_builder(root_certificates: &[Vec<u8>]) -> Result<reqwest::Cli
     let builder = {
         let mut builder = builder;
         for (index, pem) in root_certificates.iter().enumerate() {
-            let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-                Error::Config(format!("root certificate text {} does not parse as PEM: {e}", index + 1))
-            })?;
+            let certificates = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| root_certificate_error(index, &format!("does not parse as PEM: {e}")))?;
             if certificates.is_empty() {
-                return Err(Error::Config(format!("root certificate text {} holds no PEM certificate", index + 1)));
+                return Err(root_certificate_error(index, "holds no PEM certificate"));
             }
             for certificate in certificates {
                 builder = builder.add_root_certificate(certificate);
@@ -830,6 +829,13 @@ pub(crate) fn http_builder(root_certificates: &[Vec<u8>]) -> Result<reqwest::Cli
         return Err(Error::Config("root certificates need the `rustls` or `native-tls` feature".into()));
     }
     Ok(builder)
+}
+
+/// What is wrong with the `index`th text given to `add_root_certificates_pem` (counted from 1 in
+/// the message), for either TLS backend.
+#[cfg_attr(not(any(feature = "rustls", feature = "native-tls")), allow(dead_code))]
+pub(crate) fn root_certificate_error(index: usize, problem: &str) -> Error {
+    Error::Config(format!("root certificate text {} {problem}", index + 1))
 }
 
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {

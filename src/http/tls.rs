@@ -14,7 +14,7 @@ use rustls::{
     pki_types::{CertificateDer, pem::PemObject},
 };
 
-use crate::error::Error;
+use crate::{client::root_certificate_error, error::Error};
 
 /// The configuration the crate's own HTTP client uses: TLS 1.2 and 1.3, no client certificate,
 /// and the protocols the HTTP client can speak (ALPN). `root_certificates` (PEM texts) are trusted
@@ -62,12 +62,11 @@ fn parse(texts: &[Vec<u8>]) -> Result<Vec<CertificateDer<'static>>, Error> {
     for (index, text) in texts.iter().enumerate() {
         let before = certificates.len();
         for certificate in CertificateDer::pem_slice_iter(text) {
-            certificates.push(certificate.map_err(|e| {
-                Error::Config(format!("root certificate text {} does not parse as PEM: {e}", index + 1))
-            })?);
+            certificates
+                .push(certificate.map_err(|e| root_certificate_error(index, &format!("does not parse as PEM: {e}")))?);
         }
         if certificates.len() == before {
-            return Err(Error::Config(format!("root certificate text {} holds no PEM certificate", index + 1)));
+            return Err(root_certificate_error(index, "holds no PEM certificate"));
         }
     }
     Ok(certificates)

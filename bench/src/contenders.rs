@@ -21,6 +21,7 @@ pub enum Kind {
     OpenRouterRs,
     FloorAllFields,
     FloorTyped,
+    FloorTypedBounded,
 }
 
 impl Kind {
@@ -29,9 +30,11 @@ impl Kind {
     /// Parts of the crate's cost, run only when `BENCH_CLIENTS` names them, on the request
     /// workloads (`small`, `large`): the floor's HTTP with every field of the answer decoded by
     /// plain serde derives (`floor-all-fields`), or by the crate's generated `ChatResponse`
-    /// (`floor-typed`). Between the floor, these two and the crate: what decoding every field
-    /// costs, what the crate's decoding rules add, and what its request path adds.
-    pub const PARTS: [Kind; 2] = [Kind::FloorAllFields, Kind::FloorTyped];
+    /// (`floor-typed`), and then bounded by the crate's default timeout (`floor-typed-bounded`).
+    /// Between the floor, these and the crate: what decoding every field costs, what the crate's
+    /// decoding rules add, what a timer on every call adds, and what the rest of its request path
+    /// adds.
+    pub const PARTS: [Kind; 3] = [Kind::FloorAllFields, Kind::FloorTyped, Kind::FloorTypedBounded];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -41,6 +44,7 @@ impl Kind {
             Kind::OpenRouterRs => "openrouter-rs 0.23.0",
             Kind::FloorAllFields => "floor-all-fields",
             Kind::FloorTyped => "floor-typed",
+            Kind::FloorTypedBounded => "floor-typed-bounded",
         }
     }
 
@@ -64,6 +68,9 @@ pub enum Contender {
     FloorAllFields(Floor),
     /// The floor's HTTP, the answer decoded as the crate's `ChatResponse` (see [`Kind::PARTS`]).
     FloorTyped(Floor),
+    /// `FloorTyped`, each request inside a `tokio::time::timeout` of the crate's default timeout,
+    /// as the crate bounds every call (see [`Kind::PARTS`]).
+    FloorTypedBounded(Floor),
 }
 
 type Result<T> = std::result::Result<T, String>;
@@ -78,6 +85,7 @@ impl Contender {
             Kind::Floor => Contender::Floor(Floor::new(base_url)),
             Kind::FloorAllFields => Contender::FloorAllFields(Floor::new(base_url)),
             Kind::FloorTyped => Contender::FloorTyped(Floor::new(base_url)),
+            Kind::FloorTypedBounded => Contender::FloorTypedBounded(Floor::new(base_url)),
             Kind::Crate => Contender::Crate(
                 openrouter_bindings::Client::builder().api_key(KEY).base_url(base_url).build().unwrap(),
             ),
@@ -104,14 +112,10 @@ impl Contender {
                     completion_tokens: response.usage.map_or(0, |u| u.completion_tokens),
                 })
             }
-            Contender::FloorTyped(floor) => {
-                let bytes = floor.send(false).await?.bytes().await.map_err(err)?;
-                // Decoded and boxed as the crate's own request path does.
-                let response: Box<openrouter_bindings::types::ChatResponse> =
-                    openrouter_bindings::decode(&bytes).map_err(err)?;
-                let finish_reason = json_name(&response.finish_reason());
-                let completion_tokens = response.usage().map_or(0, |u| u.completion_tokens);
-                Ok(Outcome { text: response.into_text().map_err(err)?, finish_reason, completion_tokens })
+            Contender::FloorTyped(floor) => typed_outcome(floor.typed().await?),
+            Contender::FloorTypedBounded(floor) => {
+                let bounded = tokio::time::timeout(openrouter_bindings::DEFAULT_TIMEOUT, floor.typed());
+                typed_outcome(bounded.await.map_err(err)??)
             }
             Contender::Crate(client) => {
                 let response = client.chat(MODEL).user(PROMPT).send().await.map_err(err)?;
@@ -149,7 +153,9 @@ impl Contender {
     pub async fn stream(&self) -> Result<(Outcome, usize)> {
         match self {
             Contender::Floor(floor) => floor.stream().await,
-            Contender::FloorAllFields(_) | Contender::FloorTyped(_) => Err(PARTS_ONLY.into()),
+            Contender::FloorAllFields(_) | Contender::FloorTyped(_) | Contender::FloorTypedBounded(_) => {
+                Err(PARTS_ONLY.into())
+            }
             Contender::Crate(client) => {
                 let stream = client.chat(MODEL).user(PROMPT).stream().await.map_err(err)?;
                 read_to_end(stream, |chunk, out| {
@@ -202,7 +208,9 @@ impl Contender {
     pub async fn hold_stream(&self, chunks: usize) -> Result<Box<dyn Any + Send>> {
         match self {
             Contender::Floor(floor) => floor.hold_stream(chunks).await,
-            Contender::FloorAllFields(_) | Contender::FloorTyped(_) => Err(PARTS_ONLY.into()),
+            Contender::FloorAllFields(_) | Contender::FloorTyped(_) | Contender::FloorTypedBounded(_) => {
+                Err(PARTS_ONLY.into())
+            }
             Contender::Crate(client) => {
                 hold(client.chat(MODEL).user(PROMPT).stream().await.map_err(err)?, chunks).await
             }
@@ -240,6 +248,13 @@ where
         stream.next().await.ok_or("ended early")?.map_err(err)?;
     }
     Ok(Box::new(stream))
+}
+
+/// What the workloads check, from a typed answer.
+fn typed_outcome(response: Box<openrouter_bindings::types::ChatResponse>) -> Result<Outcome> {
+    let finish_reason = json_name(&response.finish_reason());
+    let completion_tokens = response.usage().map_or(0, |u| u.completion_tokens);
+    Ok(Outcome { text: response.into_text().map_err(err)?, finish_reason, completion_tokens })
 }
 
 /// A serializable enum's wire name ("stop").
@@ -344,6 +359,12 @@ impl Floor {
             return Err(format!("status {}", response.status()));
         }
         Ok(response)
+    }
+
+    /// One request, the answer decoded and boxed as the crate's own request path does.
+    async fn typed(&self) -> Result<Box<openrouter_bindings::types::ChatResponse>> {
+        let bytes = self.send(false).await?.bytes().await.map_err(err)?;
+        openrouter_bindings::decode(&bytes).map_err(err)
     }
 
     async fn complete(&self) -> Result<Outcome> {

@@ -155,11 +155,19 @@ pub async fn run(workload: Workload, client: &Arc<Contender>, expected: &Outcome
     Ok(sample)
 }
 
+/// This process's resource usage so far.
+fn rusage() -> libc::rusage {
+    // SAFETY: a zeroed rusage is valid, and getrusage only writes into the struct we own.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    }
+}
+
 /// User + system CPU time of this process so far.
 pub fn cpu_time() -> Duration {
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: getrusage writes into the struct we own.
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let usage = rusage();
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     tv(usage.ru_utime) + tv(usage.ru_stime)
 }
@@ -178,9 +186,7 @@ pub struct Usage {
 
 impl Usage {
     pub fn now() -> Usage {
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        // SAFETY: getrusage writes into the struct we own.
-        unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+        let usage = rusage();
         let us = |t: libc::timeval| t.tv_sec * 1_000_000 + t.tv_usec;
         let (allocations, allocated_bytes) = heap::allocated();
         Usage {

@@ -130,30 +130,19 @@ proptest! {
 #[test]
 fn the_fixtures_events_decode_in_the_fast_pass() {
     use openrouter_bindings::{fuzzing::full_passes, types::ChatStreamChunk};
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/streams");
     let mut again = Vec::new();
     let mut seen = 0;
     for (dir, kind) in [("", "chat"), ("responses", "responses"), ("messages", "messages")] {
-        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_none_or(|e| e != "sse") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            for data in text.lines().filter_map(|l| l.strip_prefix("data:")).map(str::trim) {
-                if data == "[DONE]" || data.is_empty() {
-                    continue;
-                }
-                let before = full_passes();
-                let decoded = match kind {
-                    "chat" => <ChatStreamChunk as StreamEvent>::decode(data.as_bytes()).is_ok(),
-                    "responses" => <StreamEvents as StreamEvent>::decode(data.as_bytes()).is_ok(),
-                    _ => <MessagesStreamEvents as StreamEvent>::decode(data.as_bytes()).is_ok(),
-                };
-                seen += usize::from(decoded);
-                if decoded && full_passes() != before {
-                    again.push(format!("{}: {data}", path.display()));
-                }
+        for (file, data) in crate::common::fixture_events(dir) {
+            let before = full_passes();
+            let decoded = match kind {
+                "chat" => <ChatStreamChunk as StreamEvent>::decode(data.as_bytes()).is_ok(),
+                "responses" => <StreamEvents as StreamEvent>::decode(data.as_bytes()).is_ok(),
+                _ => <MessagesStreamEvents as StreamEvent>::decode(data.as_bytes()).is_ok(),
+            };
+            seen += usize::from(decoded);
+            if decoded && full_passes() != before {
+                again.push(format!("{dir}/{file}: {data}"));
             }
         }
     }

@@ -530,18 +530,9 @@ proptest::proptest! {
 
 #[test]
 fn captured_stream_chunks_decode_the_same_both_ways() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/streams");
-    let mut seen = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "sse") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).unwrap();
-        for data in text.lines().filter_map(|l| l.strip_prefix("data:")).map(str::trim).filter(|d| *d != "[DONE]") {
-            decoded_both_ways::<ChatStreamChunk>(data.as_bytes());
-            seen += 1;
-        }
+    let events = crate::common::fixture_events("");
+    for (_, data) in &events {
+        decoded_both_ways::<ChatStreamChunk>(data.as_bytes());
     }
-    assert!(seen > 20, "only {seen} chunks read");
+    assert!(events.len() > 20, "only {} chunks read", events.len());
 }

@@ -255,3 +255,21 @@ pub fn raw_http() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
 }
+
+/// The `data:` payloads of every saved stream transcript in `tests/fixtures/streams/<dir>` (`""`
+/// for the chat ones), `[DONE]` left out, each with its file's name.
+pub fn fixture_events(dir: &str) -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/streams").join(dir);
+    let mut events = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "sse") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let data = text.lines().filter_map(|l| l.strip_prefix("data:")).map(str::trim).filter(|d| *d != "[DONE]");
+        events.extend(data.map(|d| (name.clone(), d.to_owned())));
+    }
+    events
+}

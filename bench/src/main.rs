@@ -12,9 +12,9 @@
 //! For profiling one part: `BENCH_ROUNDS=n`, `BENCH_CLIENTS=floor,openrouter-bindings,async-openai,
 //! openrouter-rs`, `BENCH_WORKLOADS=small,large,long,many,memory`, `BENCH_RUNTIME=current_thread`.
 //! Naming `floor-all-fields`, `floor-typed` or `floor-typed-bounded` in `BENCH_CLIENTS` adds parts
-//! of the crate's cost to the request workloads (`contenders::Kind::PARTS`). `BENCH_USAGE=1` adds, per client, its user
-//! and system CPU time, page faults, context switches and allocations per unit (allocations are
-//! counted only then).
+//! of the crate's cost to the request workloads (`contenders::Kind::PARTS`). `BENCH_USAGE=1` adds,
+//! per client, its user and system CPU time, page faults, context switches and allocations per
+//! unit (allocations are counted only then).
 
 mod build_times;
 mod contenders;
